@@ -1,0 +1,130 @@
+// The built-in function catalogue. Each function is declared once: its signature (used
+// by the checker to type expressions and report argument errors) and its implementation
+// (used by the executor). A function with no implementation still type-checks, and the
+// executor refuses it with "not supported: NAME" rather than guessing.
+//
+// Group files (functions/scalar/*.ts, functions/aggregate/*.ts, ...) export arrays of
+// definitions; functions/index.ts registers them all.
+
+import type { Column } from '../data/column.js';
+import type { Scalar, ScalarType } from '../types.js';
+
+/** What the checker knows about an argument when choosing a return type. */
+export interface ArgInfo {
+  /** 'tabular' for a tabular expression argument; 'unknown' when the checker could not type it. */
+  type: ScalarType | 'tabular' | 'unknown';
+  /** Set when the argument is a literal or a constant the checker folded. */
+  constant?: Scalar;
+  /** `*` as an argument (arg_max(x, *), pack_all-style). */
+  star?: boolean;
+  /** The argument's column name when it is a plain column reference (for naming `sum_X`). */
+  columnName?: string;
+}
+
+/**
+ * Accepted types for a parameter. Group names expand as in the Kusto docs:
+ * 'numeric' = int|long|real|decimal, 'scalar' = any non-dynamic type, 'any' = everything.
+ */
+export type ParamTypes = readonly ScalarType[] | 'numeric' | 'scalar' | 'any' | 'tabular';
+
+export interface ParamSpec {
+  name: string;
+  types: ParamTypes;
+  optional?: boolean;
+  /** The parameter may repeat (variadic tail). */
+  repeat?: boolean;
+  /** The argument must be a constant (e.g. a regex pattern for some functions, a bin size is not). */
+  constant?: boolean;
+}
+
+/** A return-type rule: a fixed type, or computed from the arguments. Return a string starting with 'error:' to report a type error. */
+export type ReturnRule = ScalarType | ((args: ArgInfo[]) => ScalarType | `error:${string}`);
+
+export interface CallContext {
+  /** `now()` for this query, as ticks. Fixed for the whole query, as in ADX. */
+  readonly now: bigint;
+  /** A cache private to one call site (compiled regexes, parsed constant args). */
+  readonly cache: Map<unknown, unknown>;
+}
+
+export interface ScalarFunctionDef {
+  kind: 'scalar';
+  name: string;
+  aliases?: readonly string[];
+  params: readonly ParamSpec[];
+  returns: ReturnRule;
+  /**
+   * Per-row implementation over JS scalars (types.ts). Receives nulls; most functions
+   * return null when any argument is null, as ADX does — each impl decides.
+   * Absent: the function type-checks but is not executable ("not supported: NAME").
+   */
+  impl?: (args: Scalar[], ctx: CallContext) => Scalar;
+  /** false for now(), rand(), new_guid(): never constant-folded, never evaluated per distinct value. */
+  deterministic?: boolean;
+  /** Names of the columns produced when assigned to a tuple without explicit names, e.g. series_decompose_anomalies. */
+  tupleNames?: readonly string[];
+}
+
+/** Grouped, columnar accumulation: the executor hands batches of rows already assigned to groups. */
+export interface GroupedAggregator {
+  /** Row r of this batch belongs to group ids[r] (0 <= ids[r] < numGroups). args: evaluated argument columns. */
+  update(ids: Int32Array, numGroups: number, args: Column[]): void;
+  /** One value per group, in group-id order. */
+  finish(numGroups: number): Column;
+}
+
+export interface AggregateFunctionDef {
+  kind: 'aggregate';
+  name: string;
+  aliases?: readonly string[];
+  params: readonly ParamSpec[];
+  returns: ReturnRule;
+  /**
+   * The prefix of the auto-generated column name: `count` -> `count_`, `sum` -> `sum_X`.
+   * Defaults to the function name.
+   */
+  namePrefix?: string;
+  /** Absent: type-checks but refuses to run. */
+  create?: (args: ArgInfo[], ctx: CallContext) => GroupedAggregator;
+}
+
+export interface PluginDef {
+  kind: 'plugin';
+  name: string;
+  /** Result schema is computed by the checker/executor module that implements the plugin. */
+}
+
+export type FunctionDef = ScalarFunctionDef | AggregateFunctionDef;
+
+export class FunctionRegistry {
+  private readonly scalars = new Map<string, ScalarFunctionDef>();
+  private readonly aggregates = new Map<string, AggregateFunctionDef>();
+
+  add(defs: readonly FunctionDef[]): this {
+    for (const def of defs) {
+      const map: Map<string, FunctionDef> = def.kind === 'scalar' ? this.scalars : this.aggregates;
+      for (const n of [def.name, ...(def.aliases ?? [])]) {
+        if (map.has(n)) throw new Error(`duplicate ${def.kind} function definition: ${n}`);
+        map.set(n, def);
+      }
+    }
+    return this;
+  }
+
+  /** KQL function names are case-sensitive. */
+  scalar(name: string): ScalarFunctionDef | undefined {
+    return this.scalars.get(name);
+  }
+
+  aggregate(name: string): AggregateFunctionDef | undefined {
+    return this.aggregates.get(name);
+  }
+
+  allScalars(): ScalarFunctionDef[] {
+    return [...new Set(this.scalars.values())];
+  }
+
+  allAggregates(): AggregateFunctionDef[] {
+    return [...new Set(this.aggregates.values())];
+  }
+}
