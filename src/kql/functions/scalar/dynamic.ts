@@ -1,0 +1,4 @@
+import type { ScalarFunctionDef } from '../registry.js';
+
+// Placeholder: this group's owner replaces it with the real definitions.
+export const dynamicFunctions: readonly ScalarFunctionDef[] = [];
