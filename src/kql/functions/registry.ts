@@ -19,6 +19,11 @@ export interface ArgInfo {
   star?: boolean;
   /** The argument's column name when it is a plain column reference (for naming `sum_X`). */
   columnName?: string;
+  /**
+   * Set when the argument is a `typeof(T)` literal naming one scalar type (extract_json's
+   * third argument). At run time the executor passes such an argument as the type name string.
+   */
+  typeLiteral?: ScalarType;
 }
 
 /**
@@ -45,6 +50,13 @@ export interface CallContext {
   readonly now: bigint;
   /** A cache private to one call site (compiled regexes, parsed constant args). */
   readonly cache: Map<unknown, unknown>;
+  /**
+   * What the checker knew about each argument at this call site, in argument order
+   * (including the row columns appended for `needsRow` functions). Functions that place
+   * scalars into dynamic values need it: a bigint is a datetime or a timespan only by type,
+   * and bag_pack_columns/pack_all take their keys from column names.
+   */
+  readonly args?: readonly ArgInfo[];
 }
 
 export interface ScalarFunctionDef {
@@ -63,6 +75,19 @@ export interface ScalarFunctionDef {
   deterministic?: boolean;
   /** Names of the columns produced when assigned to a tuple without explicit names, e.g. series_decompose_anomalies. */
   tupleNames?: readonly string[];
+  /**
+   * Like tupleNames, for functions whose number of results depends on the call:
+   * array_sort_asc(a, b) yields two columns `a_sorted`, `b_sorted`. Returns undefined when
+   * the call yields a single value. When it returns names, impl returns a JS array holding
+   * one value per name, in order.
+   */
+  tupleNamesFor?: (args: ArgInfo[]) => readonly string[] | undefined;
+  /**
+   * The function reads the whole input row (pack_all). The executor appends every column of
+   * the input row, in schema order, as extra arguments after the written ones, and describes
+   * them (type, columnName) in CallContext.args.
+   */
+  needsRow?: boolean;
 }
 
 /** Grouped, columnar accumulation: the executor hands batches of rows already assigned to groups. */
