@@ -1,0 +1,325 @@
+// ADX's auto-generated column names, shared by the checker and the executor so both produce
+// exactly the columns ADX would. Every rule here was settled against Microsoft's parser
+// (test/semantics/naming.test.ts pins them):
+//
+//  - A plain column reference keeps its name; `(x)` is transparent.
+//  - `a.b`, `a['b']`, `a[0]` give `a_b`, `a_b`, `a_0`; a non-literal index gives `a_`.
+//  - A call is named by the function's result-name rule (known-functions.ts): `tostring(x)`
+//    and `bin(x, 1h)` take their first argument's name (`x`), `strlen(s)` gives `strlen_s`,
+//    `sum(x)` gives `sum_x`, `count()` gives `count_`, `make_set(x)` gives `set_x`;
+//    functions without a rule (iff, strcat, ...) give no name.
+//  - An expression with no derived name becomes `ColumnN`: the smallest N not yet taken.
+//  - Derived names that clash get a numeric suffix: `x`, `x1`, `x2`, ...
+//  - print names unnamed items by position: `print_0`, `print_1`, ...
+
+import type { CallExpr, Expr, NamedExpr } from '../syntax/ast.js';
+import { KNOWN_FUNCTIONS, type KnownFunction } from './known-functions.js';
+
+const scalarByName = new Map<string, KnownFunction>();
+const aggregateByName = new Map<string, KnownFunction>();
+for (const f of KNOWN_FUNCTIONS) {
+  if (f.kind === 'scalar') scalarByName.set(f.name, f);
+  else if (f.kind === 'aggregate') aggregateByName.set(f.name, f);
+}
+
+/** What naming needs to know about the query around an expression. All members optional. */
+export interface NamingContext {
+  /** True when `name` is a column of the operator's input (for `column_ifexists('name', ...)`). */
+  hasInputColumn?(name: string): boolean;
+  /** True when `name` is a user function (let-bound or stored) that shadows any built-in. */
+  isUserFunction?(name: string): boolean;
+}
+
+const NO_CONTEXT: NamingContext = {};
+
+function unparen(e: Expr): Expr {
+  while (e.kind === 'Paren') e = e.expr;
+  return e;
+}
+
+/**
+ * The name ADX derives for an expression's column, or '' when it derives none (the caller then
+ * falls back to `ColumnN`, or `print_N` in print). Scalar calls only; see aggregateColumnNames.
+ */
+export function expressionName(expr: Expr, ctx: NamingContext = NO_CONTEXT): string {
+  const e = unparen(expr);
+  switch (e.kind) {
+    case 'NameRef':
+      return e.name.name;
+    case 'Member': {
+      const target = expressionName(e.target, ctx);
+      return `${target}_${e.member.name}`;
+    }
+    case 'Index': {
+      const target = expressionName(e.target, ctx);
+      const index = unparen(e.index);
+      const key = index.kind === 'Literal' && (index.type === 'string' || index.value !== null)
+        ? index.type === 'string' ? String(index.value) : index.text
+        : '';
+      return `${target}_${key}`;
+    }
+    case 'Call':
+      return callName(e, scalarByName.get(e.name.name), ctx);
+    default:
+      return '';
+  }
+}
+
+function callName(call: CallExpr, fn: KnownFunction | undefined, ctx: NamingContext): string {
+  if (fn === undefined || call.target !== undefined || ctx.isUserFunction?.(call.name.name)) return '';
+  const args = call.args;
+  const first = args.length > 0 ? args[0]! : undefined;
+  const firstName = first === undefined ? '' : expressionName(first, ctx);
+  switch (fn.nameKind) {
+    case 'NameAndFirstArgument':
+      return first === undefined ? '' : `${fn.name}_${firstName}`;
+    case 'NameAndOnlyArgument':
+      return args.length === 1 ? `${fn.name}_${firstName}` : '';
+    case 'PrefixAndFirstArgument':
+      return `${fn.prefix ?? fn.name}_${firstName}`;
+    case 'PrefixAndOnlyArgument':
+      return args.length <= 1 ? `${fn.prefix ?? fn.name}_${firstName}` : '';
+    case 'PrefixOnly':
+      return fn.prefix ?? fn.name;
+    case 'FirstArgument':
+      return firstName;
+    case 'OnlyArgument':
+      return args.length === 1 ? firstName : '';
+    case 'FirstArgumentValueIfColumn': {
+      const lit = first === undefined ? undefined : unparen(first);
+      if (lit?.kind === 'Literal' && lit.type === 'string' && ctx.hasInputColumn?.(String(lit.value))) {
+        return String(lit.value);
+      }
+      return '';
+    }
+    default:
+      return '';
+  }
+}
+
+/** `base` if free, else `base1`, `base2`, ... (ADX's clash renaming: `TimeGenerated1`, `Domain1`). */
+export function uniqueColumnName(base: string, taken: ReadonlySet<string>): string {
+  if (!taken.has(base)) return base;
+  for (let i = 1; ; i++) {
+    const candidate = `${base}${i}`;
+    if (!taken.has(candidate)) return candidate;
+  }
+}
+
+/** The smallest free `ColumnN` (N from 1). */
+export function nextColumnName(taken: ReadonlySet<string>): string {
+  for (let i = 1; ; i++) {
+    const candidate = `Column${i}`;
+    if (!taken.has(candidate)) return candidate;
+  }
+}
+
+/** The name of print's item at `index` when it has no explicit name. */
+export function printColumnName(index: number): string {
+  return `print_${index}`;
+}
+
+/** The column `count` produces (and `count as X` overrides). */
+export const COUNT_COLUMN = 'Count';
+
+/** The aggregate column of a `top-nested` clause without an explicit name. */
+export function topNestedAggregateName(ofName: string): string {
+  return `aggregated_${ofName}`;
+}
+
+/** top-hitters' second column: `approximate_count_X` or `approximate_sum_Y` with `by Y`. */
+export function topHittersAggregateName(ofName: string, byName: string | undefined): string {
+  return byName === undefined ? `approximate_count_${ofName}` : `approximate_sum_${byName}`;
+}
+
+/** union's name for a column whose type differs between legs: `s_string`, `s_int`. */
+export function unionConflictName(name: string, type: string): string {
+  return `${name}_${type}`;
+}
+
+/**
+ * Names of the columns an `extend` adds or replaces, in item order. A name equal to an input
+ * column (or an earlier item) means that column is replaced in place.
+ */
+export function extendColumnNames(items: readonly NamedExpr[], inputColumns: readonly string[], ctx: NamingContext = NO_CONTEXT): string[][] {
+  const taken = new Set(inputColumns);
+  return items.map((item) => {
+    const names = explicitNames(item) ?? [expressionName(item.expr, ctx) || nextColumnName(taken)];
+    for (const n of names) taken.add(n);
+    return names;
+  });
+}
+
+/**
+ * Names of `project` (and `distinct`, `summarize by`) items in order. Derived names are made
+ * unique against earlier items; explicit names are kept as written (a duplicate is an error the
+ * checker reports).
+ */
+export function projectColumnNames(items: readonly NamedExpr[], ctx: NamingContext = NO_CONTEXT): string[][] {
+  const taken = new Set<string>();
+  return items.map((item) => {
+    const names = explicitNames(item) ?? [derivedOrColumnN(item.expr, taken, ctx)];
+    for (const n of names) taken.add(n);
+    return names;
+  });
+}
+
+function derivedOrColumnN(expr: Expr, taken: Set<string>, ctx: NamingContext): string {
+  const derived = expressionName(expr, ctx);
+  return derived === '' ? nextColumnName(taken) : uniqueColumnName(derived, taken);
+}
+
+function explicitNames(item: NamedExpr): string[] | undefined {
+  return item.names.length > 0 ? item.names.map((n) => n.name) : undefined;
+}
+
+/** Names of print's items. */
+export function printColumnNames(items: readonly NamedExpr[]): string[][] {
+  return items.map((item, i) => explicitNames(item) ?? [printColumnName(i)]);
+}
+
+/** How an aggregate call's columns are formed. */
+export type AggregateShape =
+  /** One column (sum, count, make_set, ...). */
+  | { kind: 'single'; name: string }
+  /** arg_max/arg_min/take_any: one column per argument, `*` expanding to the input's columns. */
+  | { kind: 'multi'; columns: { name: string; arg: Expr | 'star' }[] }
+  /** percentiles(x, 50, 95): one column per percentile argument. */
+  | { kind: 'percentiles'; names: string[] };
+
+/**
+ * The column names one summarize aggregate produces, before clash renaming. `byNames` are the
+ * summarize's by-column names (arg_max's `*` skips them); `inputColumns` the operator's input.
+ */
+export function aggregateColumnNames(
+  call: CallExpr,
+  inputColumns: readonly string[],
+  byNames: readonly string[],
+  ctx: NamingContext = NO_CONTEXT,
+): AggregateShape {
+  const name = call.name.name;
+  const fn = aggregateByName.get(name);
+  const args = call.args;
+  if (name === 'arg_max' || name === 'arg_min' || name === 'argmax' || name === 'argmin') {
+    const first = args[0];
+    const firstName = first === undefined ? '' : expressionName(first, ctx);
+    const columns: { name: string; arg: Expr | 'star' }[] = [];
+    if (first !== undefined) columns.push({ name: firstName || `${name.endsWith('max') ? 'max' : 'min'}_`, arg: first });
+    const skip = new Set([...byNames, ...(first !== undefined && unparen(first).kind === 'NameRef' ? [firstName] : [])]);
+    for (const a of args.slice(1)) pushArgColumns(columns, a, inputColumns, skip, ctx);
+    return { kind: 'multi', columns };
+  }
+  if (name === 'take_any' || (name === 'any' && (args.length !== 1 || args[0]!.kind === 'Star'))) {
+    const columns: { name: string; arg: Expr | 'star' }[] = [];
+    for (const a of args) pushArgColumns(columns, a, inputColumns, new Set(), ctx);
+    return { kind: 'multi', columns };
+  }
+  if (name.startsWith('percentile')) {
+    const of = args[0] === undefined ? '' : expressionName(args[0], ctx);
+    if (name === 'percentiles_array' || name === 'percentilesw_array') return { kind: 'single', name: `percentiles_${of}` };
+    const weighted = name.startsWith('percentilew') || name.startsWith('percentilesw');
+    const values = args.slice(weighted ? 2 : 1);
+    return { kind: 'percentiles', names: values.map((v) => `percentile_${of}_${percentileSuffix(v)}`) };
+  }
+  if (fn === undefined || ctx.isUserFunction?.(name)) return { kind: 'single', name: '' };
+  return { kind: 'single', name: callName(call, fn, ctx) };
+}
+
+function pushArgColumns(
+  columns: { name: string; arg: Expr | 'star' }[],
+  arg: Expr,
+  inputColumns: readonly string[],
+  skip: ReadonlySet<string>,
+  ctx: NamingContext,
+): void {
+  if (arg.kind === 'Star') {
+    for (const c of inputColumns) if (!skip.has(c)) columns.push({ name: c, arg: 'star' });
+  } else {
+    columns.push({ name: expressionName(arg, ctx), arg });
+  }
+}
+
+function percentileSuffix(e: Expr): string {
+  const v = unparen(e);
+  return v.kind === 'Literal' ? v.text.replace(/\./g, '_') : '';
+}
+
+/**
+ * Output names of a whole summarize: by-columns first, then each aggregate's columns, with
+ * ADX's clash renaming (`count_1`, `TimeGenerated1`). `aggregates[i]` lists aggregate item i's
+ * columns. Explicit names are kept as written.
+ */
+export function summarizeColumnNames(
+  aggregates: readonly NamedExpr[],
+  by: readonly NamedExpr[],
+  inputColumns: readonly string[],
+  ctx: NamingContext = NO_CONTEXT,
+): { by: string[]; aggregates: string[][] } {
+  const taken = new Set<string>();
+  const byNames = by.map((item) => {
+    const n = explicitNames(item)?.[0] ?? derivedOrColumnN(item.expr, taken, ctx);
+    taken.add(n);
+    return n;
+  });
+  const aggNames = aggregates.map((item) => {
+    const explicit = explicitNames(item);
+    const call = unparen(item.expr);
+    if (call.kind !== 'Call') {
+      const n = explicit?.[0] ?? nextColumnName(taken);
+      taken.add(n);
+      return [n];
+    }
+    const shape = aggregateColumnNames(call, inputColumns, byNames, ctx);
+    let raw: string[];
+    if (shape.kind === 'single') raw = [shape.name];
+    else if (shape.kind === 'multi') raw = shape.columns.map((c) => c.name);
+    else raw = shape.names;
+    const out = raw.map((r, i) => {
+      const n = explicit?.[i] ?? (r === '' ? nextColumnName(taken) : uniqueColumnName(r, taken));
+      taken.add(n);
+      return n;
+    });
+    return out;
+  });
+  return { by: byNames, aggregates: aggNames };
+}
+
+/**
+ * Output names of make-series: by-columns, then the aggregates, then the axis (`on`) column.
+ */
+export function makeSeriesColumnNames(
+  aggregates: readonly NamedExpr[],
+  on: Expr,
+  by: readonly NamedExpr[],
+  ctx: NamingContext = NO_CONTEXT,
+): { by: string[]; aggregates: string[]; axis: string } {
+  const taken = new Set<string>();
+  const byNames = by.map((item) => {
+    const n = explicitNames(item)?.[0] ?? derivedOrColumnN(item.expr, taken, ctx);
+    taken.add(n);
+    return n;
+  });
+  const aggNames = aggregates.map((item) => {
+    const call = unparen(item.expr);
+    const derived = call.kind === 'Call' ? aggregateColumnNames(call, [], byNames, ctx) : undefined;
+    const base = derived?.kind === 'single' ? derived.name : '';
+    const n = explicitNames(item)?.[0] ?? (base === '' ? nextColumnName(taken) : uniqueColumnName(base, taken));
+    taken.add(n);
+    return n;
+  });
+  const axis = uniqueColumnName(expressionName(on, ctx) || nextColumnName(taken), taken);
+  return { by: byNames, aggregates: aggNames, axis };
+}
+
+/**
+ * Right-side column names after a join: a right column whose name the left side already has
+ * gets a numeric suffix (`a1`, `TimeGenerated1`).
+ */
+export function joinRightColumnNames(leftColumns: readonly string[], rightColumns: readonly string[]): string[] {
+  const taken = new Set(leftColumns);
+  return rightColumns.map((c) => {
+    const n = uniqueColumnName(c, taken);
+    taken.add(n);
+    return n;
+  });
+}
