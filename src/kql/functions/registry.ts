@@ -57,6 +57,8 @@ export interface CallContext {
    * and bag_pack_columns/pack_all take their keys from column names.
    */
   readonly args?: readonly ArgInfo[];
+  /** For `needsRow` functions: the index in the argument list where the appended row columns start. */
+  readonly rowArgsStart?: number;
 }
 
 export interface ScalarFunctionDef {
@@ -85,7 +87,8 @@ export interface ScalarFunctionDef {
   /**
    * The function reads the whole input row (pack_all). The executor appends every column of
    * the input row, in schema order, as extra arguments after the written ones, and describes
-   * them (type, columnName) in CallContext.args.
+   * them (type, columnName) in CallContext.args, with CallContext.rowArgsStart = the number
+   * of written arguments.
    */
   needsRow?: boolean;
 }
@@ -96,6 +99,12 @@ export interface GroupedAggregator {
   update(ids: Int32Array, numGroups: number, args: Column[]): void;
   /** One value per group, in group-id order. */
   finish(numGroups: number): Column;
+  /**
+   * Multi-column aggregates (arg_max/arg_min, take_any with several arguments or `*`,
+   * percentiles/percentilesw): one column per output, in output order. `finish` then returns
+   * the first of them. The executor calls one of finish/finishMany, once.
+   */
+  finishMany?(numGroups: number): Column[];
 }
 
 export interface AggregateFunctionDef {
@@ -109,7 +118,20 @@ export interface AggregateFunctionDef {
    * Defaults to the function name.
    */
   namePrefix?: string;
-  /** Absent: type-checks but refuses to run. */
+  /**
+   * Result types of a multi-column aggregate, one per output column (see finishMany), given
+   * the call's arguments with `*` already expanded. Absent: a single column typed by `returns`.
+   * arg_max/arg_min: the key's type, then each carried argument's; take_any: each argument's;
+   * percentiles/percentilesw: one per percentile argument.
+   */
+  outputTypes?: (args: ArgInfo[]) => ScalarType[] | `error:${string}`;
+  /**
+   * Absent: type-checks but refuses to run. `args` describes every argument of the call in
+   * order; a `*` argument (arg_max, arg_min, take_any) arrives expanded into one ArgInfo per
+   * column it stands for (as naming.ts lists them), and update() then receives those columns
+   * at the same positions. Constant arguments (accuracy, maxSize, percentiles) are read from
+   * ArgInfo.constant; their evaluated columns, if passed to update(), are ignored.
+   */
   create?: (args: ArgInfo[], ctx: CallContext) => GroupedAggregator;
 }
 
