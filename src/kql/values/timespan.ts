@@ -31,7 +31,7 @@ export const TIMESPAN_UNITS: readonly string[] = [...Object.keys(UNIT_TICKS), ..
  * `number * ticksPerUnit / divisor` computed exactly from the decimal text, truncated toward
  * zero below one tick (as .NET's TimeSpan.FromTicks((long)x) truncates).
  */
-function scaleDecimal(numberText: string, ticksPerUnit: bigint, divisor = 1n): bigint | null {
+export function scaleDecimal(numberText: string, ticksPerUnit: bigint, divisor = 1n): bigint | null {
   const m = /^([+-])?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(numberText);
   if (!m || (m[2] === '' && (m[3] === undefined || m[3] === ''))) return null;
   const fracDigits = m[3] ?? '';
