@@ -1,0 +1,72 @@
+// Name binding: what a name means at a point of the query. Scopes chain outwards
+// (function body -> enclosing lets -> query parameters -> database); columns of the current
+// row are looked up separately by the checker, before these symbols.
+
+import type { FunctionDecl } from '../syntax/ast.js';
+import type { ColumnSchema, Scalar, ScalarType } from '../types.js';
+
+export type TypeOrUnknown = ScalarType | 'unknown';
+
+export interface RowColumn {
+  name: string;
+  type: TypeOrUnknown;
+}
+
+/**
+ * The columns of a tabular value as far as they are known statically. `open` means further
+ * columns may exist (bag_unpack, pivot, an unknown cross-cluster table): a name that is not
+ * listed is then accepted with unknown type instead of being reported.
+ */
+export interface RowSchema {
+  columns: RowColumn[];
+  open: boolean;
+}
+
+/** A stored function's signature (e.g. Sentinel's ASIM parsers `_Im_Dns`, `imNetworkSession`). */
+export interface StoredFunctionSchema {
+  name: string;
+  params: { name: string; type: ScalarType | 'tabular'; optional?: boolean }[];
+  resultColumns: ColumnSchema[];
+}
+
+export type SymbolEntry =
+  | { kind: 'scalar'; type: TypeOrUnknown; constant?: Scalar }
+  | { kind: 'tabular'; schema: RowSchema }
+  | { kind: 'function'; name: string; decl: FunctionDecl; scope: Scope }
+  | { kind: 'stored'; fn: StoredFunctionSchema };
+
+export class Scope {
+  private readonly symbols = new Map<string, SymbolEntry>();
+
+  constructor(readonly parent?: Scope) {}
+
+  define(name: string, entry: SymbolEntry): void {
+    this.symbols.set(name, entry);
+  }
+
+  /** KQL names are case-sensitive. */
+  lookup(name: string): SymbolEntry | undefined {
+    for (let s: Scope | undefined = this; s !== undefined; s = s.parent) {
+      const found = s.symbols.get(name);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+
+  /** Every visible name (for "did you mean"). */
+  names(): string[] {
+    const out: string[] = [];
+    for (let s: Scope | undefined = this; s !== undefined; s = s.parent) out.push(...s.symbols.keys());
+    return out;
+  }
+}
+
+export function closedSchema(columns: readonly ColumnSchema[] | readonly RowColumn[]): RowSchema {
+  return { columns: columns.map((c) => ({ name: c.name, type: c.type })), open: false };
+}
+
+export const OPEN_EMPTY: RowSchema = Object.freeze({ columns: [], open: true }) as RowSchema;
+
+export function findColumn(schema: RowSchema, name: string): RowColumn | undefined {
+  return schema.columns.find((c) => c.name === name);
+}
