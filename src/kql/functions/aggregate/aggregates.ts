@@ -1,4 +1,18 @@
-import type { AggregateFunctionDef } from '../registry.js';
+// Every built-in aggregate function, grouped by kind; functions/index.ts registers them.
 
-// Placeholder: this group's owner replaces it with the real definitions.
-export const aggregateFunctions: readonly AggregateFunctionDef[] = [];
+import type { AggregateFunctionDef } from '../registry.js';
+import { argExtremeAggregates } from './argext.js';
+import { basicAggregates } from './basic.js';
+import { collectAggregates } from './collect.js';
+import { distinctAggregates } from './distinct.js';
+import { minMaxAggregates } from './minmax.js';
+import { statsAggregates } from './stats.js';
+
+export const aggregateFunctions: readonly AggregateFunctionDef[] = [
+  ...basicAggregates,
+  ...minMaxAggregates,
+  ...statsAggregates,
+  ...distinctAggregates,
+  ...collectAggregates,
+  ...argExtremeAggregates,
+];
