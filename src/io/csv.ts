@@ -14,7 +14,17 @@ export class DataFileError extends Error {
 
 interface ParsedRecord {
   record: string[];
-  info: { lines: number };
+  /** The record's source text including (part of) its line terminator. */
+  raw: string;
+}
+
+function newlinesIn(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) n++;
+  }
+  return n;
 }
 
 /** The first record is the header. `issues` collects non-fatal problems (extra fields). */
@@ -24,39 +34,42 @@ export function readDelimited(text: string, file: string, delimiter: ',' | '\t',
     records = parse(text, {
       delimiter,
       bom: true,
-      info: true,
+      raw: true,
+      // Explicit: csv-parse otherwise guesses one terminator and treats the other as data.
+      record_delimiter: ['\r\n', '\n'],
       relax_column_count: true,
       // TSV writers rarely quote; a stray quote inside a field is data, not syntax.
       relax_quotes: delimiter === '\t',
-      skip_empty_lines: true,
     }) as unknown as ParsedRecord[];
   } catch (e) {
     const err = e as Error & { lines?: number };
     throw new DataFileError(file, err.lines, `not valid ${delimiter === ',' ? 'CSV' : 'TSV'}: ${err.message}`);
   }
-  if (records.length === 0) return { file, header: [], rows: [], lineOf: () => ({ line: 1 }) };
-  const header = records[0]!.record;
+  // Line numbers come from counting terminators in each record's raw text (csv-parse's own
+  // line counter counts a quoted CRLF twice). Blank lines are records of one empty field.
+  let line = 1;
+  let header: string[] | undefined;
   const rows: RawCell[][] = [];
-  // csv-parse reports the line a record ends on; a record starts after the previous one ends.
-  const startLines = new Int32Array(records.length - 1);
-  let previousEnd = records[0]!.info.lines;
-  for (let i = 1; i < records.length; i++) {
-    const { record, info } = records[i]!;
-    startLines[i - 1] = Math.min(previousEnd + 1, info.lines);
-    previousEnd = info.lines;
+  const startLines: number[] = [];
+  for (const { record, raw } of records) {
+    const start = line;
+    line += newlinesIn(raw);
+    if (record.length === 1 && record[0] === '') continue;
+    if (header === undefined) {
+      header = record;
+      continue;
+    }
+    startLines.push(start);
     if (record.length > header.length) {
       const extra = record.slice(header.length);
       if (extra.some((c) => c.trim() !== '')) {
-        issues.push({
-          file,
-          where: { line: startLines[i - 1]! },
-          message: `${extra.length} field(s) beyond the ${header.length} header columns ignored`,
-        });
+        issues.push({ file, where: { line: start }, message: `${extra.length} field(s) beyond the ${header.length} header columns ignored` });
       }
       rows.push(record.slice(0, header.length));
     } else {
       rows.push(record);
     }
   }
+  if (header === undefined) return { file, header: [], rows: [], lineOf: () => ({ line: 1 }) };
   return { file, header, rows, lineOf: (r) => ({ line: startLines[r]! }) };
 }

@@ -219,6 +219,14 @@ export function buildTable(parts: readonly RawTable[], schema?: TableSchema): Bu
     const fieldIndexByColumn = new Map<number, number>();
     raw.header.forEach((header, fieldIndex) => {
       const name = normaliseHeader(header);
+      if (name === '') {
+        // Trailing separators in exports make unnamed, empty columns; only values need a word.
+        const withValue = raw.rows.findIndex((r) => { const v = r[fieldIndex]; return v !== undefined && v !== null && v !== ''; });
+        if (withValue >= 0) {
+          issues.push({ file: raw.file, where: raw.lineOf(withValue), message: `field ${fieldIndex + 1} has no column name in the header; its values are ignored` });
+        }
+        return;
+      }
       let col = position.get(name);
       if (col === undefined) {
         col = columns.length;

@@ -1,0 +1,66 @@
+// Usage text for `kqlhunt help` and `--help` of each command.
+
+export const COMMAND_HELP: Readonly<Record<string, string>> = {
+  query: `Usage: kqlhunt query [QUERY] [options]
+
+Runs one KQL query over tables loaded from files and prints the result.
+The query comes from QUERY, from -f FILE, or from standard input.
+
+Options:
+  -f, --file FILE          read the query from FILE
+  --data PATH              load data (repeatable): FILE (table named after the file,
+                           VMConnection.csv -> VMConnection), Name=FILE, or a folder
+                           (every supported file in it). Formats: .csv .tsv .json
+                           .jsonl .ndjson .parquet, and .gz of the text formats
+  --schemas DIR            more table/function schemas (repeatable; the last wins)
+  --format FORMAT          table (default), json, csv, ndjson
+  --now ISO8601            the value of now() (default: the current time)
+  --param NAME=VALUE       a query parameter (repeatable)
+  --max-rows N             stop after N result rows
+  --timeout SECONDS        give up after SECONDS
+  -h, --help               show this help
+
+Exit codes: 0 ok, 1 the query or its data has an error, 2 bad usage.
+
+Examples:
+  kqlhunt query 'VMConnection | summarize count() by Computer' --data VMConnection.csv
+  kqlhunt query -f hunt.kql --data logs/ --format json --now 2024-05-01T00:00:00Z
+`,
+  check: `Usage: kqlhunt check FILE... [options]
+
+Checks KQL files (.kql) and Sentinel rule YAML (.yaml/.yml, the rule's 'query') for syntax
+and semantic errors against the known table schemas. Folders are searched recursively.
+
+Options:
+  --syntax-only            only parse; do not resolve tables, columns and types
+  --schemas DIR            more table/function schemas (repeatable; the last wins)
+  --format FORMAT          text (default) or json
+  -h, --help               show this help
+
+Exit codes: 0 no errors, 1 at least one error, 2 bad usage.
+`,
+  start: `Usage: kqlhunt start
+
+Checks every seed query (../shared/seeds/queries/*.kql, when present) and every built-in
+rule (content/rules/), and prints a summary. Findings are reported, not fatal.
+`,
+  help: `Usage: kqlhunt help [COMMAND]
+`,
+};
+
+export const MAIN_HELP = `kqlhunt: run Microsoft Sentinel KQL detection rules, unchanged, over your own logs.
+
+Usage: kqlhunt COMMAND [options]
+
+Commands:
+  query     run a KQL query over CSV/JSON/parquet files
+  check     check .kql files and Sentinel rule YAML for errors
+  start     check the seed queries and the built-in rules (what \`npm start\` runs)
+  help      show help for a command
+
+Options:
+  --version  print the version
+  -h, --help show this help
+
+Run \`kqlhunt COMMAND --help\` for a command's options. Documentation: docs/cli.md.
+`;

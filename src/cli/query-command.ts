@@ -1,0 +1,126 @@
+// `kqlhunt query`: load --data files, run one query, print the result.
+
+import fs from 'node:fs';
+import type { Diagnostic } from '../kql/syntax/ast.js';
+import { parseDatetimeString } from '../kql/values/datetime.js';
+import {
+  choiceOption, listOption, parseCommandArgs, positiveNumberOption, stringOption, UsageError,
+} from './args.js';
+import { COMMAND_HELP } from './help.js';
+import { queryInputFromText } from './inputs.js';
+import { EXIT_ERROR, EXIT_OK, type CliIO } from './main.js';
+import { OUTPUT_FORMATS, render } from './render.js';
+import { InputReporter } from './report.js';
+
+/** How many bad-cell messages to show per file and column before summarising the rest. */
+const ISSUES_SHOWN_PER_GROUP = 3;
+
+export async function queryCommand(argv: string[], io: CliIO): Promise<number> {
+  const args = parseCommandArgs('query', argv, {
+    file: { type: 'string', short: 'f' },
+    data: { type: 'string', multiple: true },
+    schemas: { type: 'string', multiple: true },
+    format: { type: 'string' },
+    now: { type: 'string' },
+    param: { type: 'string', multiple: true },
+    'max-rows': { type: 'string' },
+    timeout: { type: 'string' },
+  });
+  if (args.values['help']) {
+    io.stdout(COMMAND_HELP['query']!);
+    return EXIT_OK;
+  }
+  const format = choiceOption(args, 'format', OUTPUT_FORMATS, 'table', 'query');
+  const maxRows = positiveNumberOption(args, 'max-rows', 'query', true);
+  const timeoutSeconds = positiveNumberOption(args, 'timeout', 'query', false);
+  const nowText = stringOption(args, 'now');
+  let now: bigint | undefined;
+  if (nowText !== undefined) {
+    const parsed = parseDatetimeString(nowText);
+    if (parsed === null) throw new UsageError(`--now must be a datetime such as 2024-05-01T12:00:00Z (got '${nowText}')`, 'query');
+    now = parsed;
+  }
+  const params: Record<string, string> = {};
+  for (const p of listOption(args, 'param')) {
+    const eq = p.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--param must be NAME=VALUE (got '${p}')`, 'query');
+    params[p.slice(0, eq)] = p.slice(eq + 1);
+  }
+
+  // The query: an argument, -f FILE, or standard input; exactly one.
+  const file = stringOption(args, 'file');
+  if (args.positionals.length > 1) throw new UsageError('give the query as one argument (quote it)', 'query');
+  if (file !== undefined && args.positionals.length > 0) throw new UsageError('give the query either as an argument or with -f, not both', 'query');
+  let text: string;
+  let name: string;
+  if (file !== undefined) {
+    try {
+      text = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+    } catch (e) {
+      throw new UsageError(`cannot read query file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'query');
+    }
+    name = file;
+  } else if (args.positionals.length === 1) {
+    text = args.positionals[0]!;
+    name = '<query>';
+  } else {
+    const stdin = await io.readStdin();
+    if (stdin === undefined || stdin.trim() === '') throw new UsageError('no query: give it as an argument, with -f FILE, or on standard input', 'query');
+    text = stdin;
+    name = '<stdin>';
+  }
+
+  const { loadSchemaCatalog } = await import('../io/schemas.js');
+  const catalog = loadSchemaCatalog(listOption(args, 'schemas'));
+  for (const e of catalog.errors) io.stderr(`kqlhunt: warning: schema skipped: ${e.message}\n`);
+
+  const { loadDataSources, parseDataSource } = await import('../io/data-files.js');
+  const { DataFileError } = await import('../io/csv.js');
+  const { formatLoadIssue } = await import('../io/table-builder.js');
+  let loaded;
+  try {
+    loaded = await loadDataSources(listOption(args, 'data').map(parseDataSource), catalog);
+  } catch (e) {
+    if (e instanceof DataFileError) {
+      io.stderr(`kqlhunt: error: ${e.message}\n`);
+      return EXIT_ERROR;
+    }
+    throw e;
+  }
+  reportLoadIssues(loaded.issues.map((i) => ({ key: `${i.file}\u0000${i.message.replace(/^column ([^:]+):.*$/, '$1')}`, text: formatLoadIssue(i) })), io);
+
+  const engine = await import('./engine.js');
+  const outcome = await engine.runQuery(text, {
+    catalog,
+    tables: loaded.tables,
+    now,
+    params,
+    maxRows,
+    timeoutMs: timeoutSeconds === undefined ? undefined : timeoutSeconds * 1000,
+  });
+  const reporter = new InputReporter(queryInputFromText(name, text));
+  const warnings = outcome.diagnostics.filter((d: Diagnostic) => d.severity !== 'error');
+  const errors = outcome.diagnostics.filter((d: Diagnostic) => d.severity === 'error');
+  if (warnings.length > 0) io.stderr(reporter.text(warnings));
+  if (errors.length > 0 || outcome.result === undefined) {
+    io.stderr(reporter.text(errors));
+    return EXIT_ERROR;
+  }
+  render(outcome.result, format, io.stdout);
+  return EXIT_OK;
+}
+
+/** Bad cells: a few examples per file and column, then a count, so a bad file cannot flood the terminal. */
+function reportLoadIssues(issues: { key: string; text: string }[], io: CliIO): void {
+  const groups = new Map<string, string[]>();
+  for (const i of issues) {
+    let g = groups.get(i.key);
+    if (!g) groups.set(i.key, (g = []));
+    g.push(i.text);
+  }
+  for (const texts of groups.values()) {
+    for (const t of texts.slice(0, ISSUES_SHOWN_PER_GROUP)) io.stderr(`kqlhunt: warning: ${t}\n`);
+    if (texts.length > ISSUES_SHOWN_PER_GROUP) io.stderr(`kqlhunt: warning: ... and ${texts.length - ISSUES_SHOWN_PER_GROUP} more like these\n`);
+  }
+  if (issues.length > 0) io.stderr(`kqlhunt: warning: ${issues.length} problem(s) while loading data; bad cells were stored as null\n`);
+}
