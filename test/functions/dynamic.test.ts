@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { KNOWN_FUNCTIONS } from '../../src/kql/semantics/known-functions.js';
 import { dynamicFunctions } from '../../src/kql/functions/scalar/dynamic.js';
 import type { ArgInfo, CallContext } from '../../src/kql/functions/registry.js';
 import { KqlError, NotSupportedError, type DynamicValue, type Scalar, type ScalarType } from '../../src/kql/types.js';
@@ -336,4 +337,17 @@ test('property: bag_set_key then bag_has_key, bag_remove_keys undoes a new key',
     assert.equal(call('bag_has_key', withKey, key), true);
     if (!Object.prototype.hasOwnProperty.call(bag, key)) assert.deepEqual(call('bag_remove_keys', withKey, [key]), { ...bag });
   }));
+});
+
+test('every function matches the oracle catalogue in name and argument counts', () => {
+  for (const d of dynamicFunctions) {
+    for (const name of [d.name, ...(d.aliases ?? [])]) {
+      const known = KNOWN_FUNCTIONS.find((k) => k.name === name && k.kind === 'scalar');
+      assert.ok(known, `${name} is not an ADX function`);
+      const min = d.params.filter((p) => !p.optional).length;
+      const max = d.params.some((p) => p.repeat) ? Infinity : d.params.length;
+      assert.equal(min, known.min, `${name}: minimum argument count`);
+      if (max !== Infinity) assert.ok(max >= known.max, `${name}: maximum argument count ${max} < ${known.max}`);
+    }
+  }
 });

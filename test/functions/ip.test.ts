@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { KNOWN_FUNCTIONS } from '../../src/kql/semantics/known-functions.js';
 import { ipFunctions } from '../../src/kql/functions/scalar/ip.js';
 import type { CallContext } from '../../src/kql/functions/registry.js';
 import { NotSupportedError, type Scalar } from '../../src/kql/types.js';
@@ -278,4 +279,19 @@ test('property: parse_ipv6 output re-parses to itself', () => {
     assert.equal(canonical, groups.map((g) => g.toString(16).padStart(4, '0')).join(':'));
     assert.equal(call('parse_ipv6', canonical), canonical);
   }));
+});
+
+test('every function matches the oracle catalogue in name and argument counts', () => {
+  for (const d of ipFunctions) {
+    for (const name of [d.name, ...(d.aliases ?? [])]) {
+      const known = KNOWN_FUNCTIONS.find((k) => k.name === name && k.kind === 'scalar');
+      assert.ok(known, `${name} is not an ADX function`);
+      const min = d.params.filter((p) => !p.optional).length;
+      const max = d.params.some((p) => p.repeat) ? Infinity : d.params.length;
+      // The docs, which are the spec, make format_ipv4_mask's prefix optional; the parser requires it.
+      const docsOverride = new Set<string>(['format_ipv4_mask']).has(name);
+      if (!docsOverride) assert.equal(min, known.min, `${name}: minimum argument count`);
+      if (max !== Infinity) assert.ok(max >= known.max, `${name}: maximum argument count ${max} < ${known.max}`);
+    }
+  }
 });
