@@ -403,7 +403,13 @@ export interface SampleDistinctOp extends OpBase { kind: 'SampleDistinct'; count
  * (Binary with Member operands) or `and`-ed combinations of those.
  * `where` is the newer `join ... on ... where` filter? Not in ADX; kept undefined.
  */
-export interface JoinOp extends OpBase { kind: 'Join'; right: Expr; on: Expr[]; }
+export interface JoinOp extends OpBase {
+  kind: 'Join';
+  right: Expr;
+  on: Expr[];
+  /** `join ... where predicate` (the cross-cluster form Microsoft's parser accepts instead of `on`). */
+  where?: Expr;
+}
 export interface LookupOp extends OpBase { kind: 'Lookup'; right: Expr; on: Expr[]; }
 /** union: tables are NameRefs (possibly with wildcards in `name`), calls, or parenthesised pipelines. */
 export interface UnionOp extends OpBase { kind: 'Union'; tables: Expr[]; }
