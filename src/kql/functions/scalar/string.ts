@@ -239,13 +239,13 @@ function parseCsvRecord(text: string): string[] {
 
 const BYTE_UNITS = ['Bytes', 'KB', 'MB', 'GB', 'TB', 'PB', 'EB'];
 
-/** Rounds half away from zero to `digits` decimals (.NET MidpointRounding.AwayFromZero). */
+/** Rounds half away from zero to `digits` decimals (.NET MidpointRounding.AwayFromZero); digits may be negative. */
 export function roundHalfAwayFromZero(x: number, digits: number): number {
   if (!Number.isFinite(x)) return x;
-  const factor = 10 ** digits;
-  const scaled = Math.abs(x) * factor;
-  // Correct for binary representation error (2.675 * 100 = 267.49999...).
-  const r = Math.round(Number(scaled.toPrecision(15))) / factor;
+  // toPrecision(15) removes binary representation error before rounding (2.675 * 100 = 267.49999...).
+  const roundScaled = (v: number) => Math.round(Number(v.toPrecision(15)));
+  const abs = Math.abs(x);
+  const r = digits >= 0 ? roundScaled(abs * 10 ** digits) / 10 ** digits : roundScaled(abs / 10 ** -digits) * 10 ** -digits;
   return x < 0 ? -r : r;
 }
 
