@@ -256,6 +256,7 @@ export function summarizeColumnNames(
   ctx: NamingContext = NO_CONTEXT,
 ): { by: string[]; aggregates: string[][] } {
   const taken = new Set<string>();
+  const starTaken = new Set<string>();
   const byNames = by.map((item) => {
     const n = explicitNames(item)?.[0] ?? derivedOrColumnN(item.expr, taken, ctx);
     taken.add(n);
@@ -275,8 +276,13 @@ export function summarizeColumnNames(
     else if (shape.kind === 'multi') raw = shape.columns.map((c) => c.name);
     else raw = shape.names;
     const out = raw.map((r, i) => {
-      const n = explicit?.[i] ?? (r === '' ? nextColumnName(taken) : uniqueColumnName(r, taken));
+      const given = explicit?.[i];
+      // An explicit name only yields to a column an earlier `*` expansion produced.
+      const n = given !== undefined
+        ? (starTaken.has(given) ? uniqueColumnName(given, taken) : given)
+        : r === '' ? nextColumnName(taken) : uniqueColumnName(r, taken);
       taken.add(n);
+      if (shape.kind === 'multi' && shape.columns[i]?.arg === 'star') starTaken.add(n);
       return n;
     });
     return out;
