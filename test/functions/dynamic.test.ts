@@ -81,6 +81,7 @@ test('array_length, array_reverse, array_sum', () => {
   assert.equal(call('array_length', [1, 2, 3]), 3);
   assert.equal(call('array_length', { a: 1 }), null);
   assert.equal(call('array_length', null), null);
+  assert.equal(call('arraylength', [1]), 1);
   assert.deepEqual(call('array_reverse', ['this', 'is', 'an', 'example']), ['example', 'an', 'is', 'this']);
   assert.equal(call('array_reverse', 'x'), null);
   assert.equal(call('array_sum', [1, 2, 3, 4]), 10);
@@ -132,6 +133,18 @@ test('array_sort_asc / array_sort_desc docs examples', () => {
   // The docs' chronological example: sort timestamps, reorder commands along.
   const times = ['2019-07-15T00:00:00.0000000Z', '2019-07-02T00:00:00.0000000Z', '2019-07-22T00:00:00.0000000Z'];
   assert.deepEqual((call('array_sort_asc', times, ['chmod', 'ls', 'dir']) as DynamicValue[])[1], ['ls', 'chmod', 'dir']);
+});
+
+test('array_sort_asc tells a null second array from the nulls_last flag by type', () => {
+  assert.deepEqual(callTyped('array_sort_asc', [{ type: 'dynamic' }, { type: 'dynamic' }], [[2, 1], null]), [[1, 2], null]);
+  assert.deepEqual(callTyped('array_sort_asc', [{ type: 'dynamic' }, { type: 'bool' }], [[2, null, 1], null]), [1, 2, null]);
+});
+
+test('bag_pack rejects an odd argument count when type-checking', () => {
+  const d = def('bag_pack');
+  assert.ok(typeof d.returns === 'function');
+  assert.equal(d.returns([{ type: 'string' }, { type: 'long' }]), 'dynamic');
+  assert.match(d.returns([{ type: 'string' }, { type: 'long' }, { type: 'string' }]), /^error:/);
 });
 
 test('array_sort_asc names its results as ADX does', () => {

@@ -126,11 +126,11 @@ function compareForSort(a: DynamicValue, b: DynamicValue): number {
 
 function sortArrays(descending: boolean) {
   const fn = descending ? 'array_sort_desc' : 'array_sort_asc';
-  return (args: Scalar[]): Scalar => {
+  return (args: Scalar[], ctx: CallContext): Scalar => {
     let arrays = args;
     let nullsLast = true;
     const last = args[args.length - 1];
-    if (args.length > 1 && (typeof last === 'boolean' || (last === null && !isArray(last)))) {
+    if (args.length > 1 && (typeof last === 'boolean' || argType(ctx, args.length - 1) === 'bool')) {
       if (typeof last === 'boolean') nullsLast = last;
       arrays = args.slice(0, -1);
     }
@@ -481,6 +481,7 @@ export const dynamicFunctions: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'array_length',
+    aliases: ['arraylength'],
     params: [DYN],
     returns: 'long',
     impl: ([array]) => (isArray(array) ? array.length : null),
@@ -602,7 +603,7 @@ export const dynamicFunctions: readonly ScalarFunctionDef[] = [
     name: 'bag_pack',
     aliases: ['pack', 'pack_dictionary'],
     params: [{ name: 'key', types: ['string'] }, { name: 'value', types: 'any' }, { name: 'pairs', types: 'any', optional: true, repeat: true }],
-    returns: 'dynamic',
+    returns: (args) => (args.length % 2 === 0 ? 'dynamic' : `error:bag_pack(): expects key/value pairs, got ${args.length} arguments`),
     impl: (args, ctx) => packPairs(args, ctx, 'bag_pack'),
   },
   {
@@ -751,7 +752,7 @@ export const dynamicFunctions: readonly ScalarFunctionDef[] = [
     aliases: ['extractjson'],
     params: [
       { name: 'jsonPath', types: ['string'], constant: true },
-      { name: 'jsonText', types: ['string', 'dynamic'] },
+      { name: 'jsonText', types: ['string'] },
       { name: 'type', types: 'any', optional: true },
     ],
     returns: extractJsonReturns,
