@@ -140,6 +140,8 @@ export async function loadDataSources(sources: readonly DataSource[], catalog: S
   const tables: LoadedTable[] = [];
   for (const [name, raws] of parts) {
     const schema = catalog.table(name);
+    // `Type` is the table's own name in Log Analytics; files exported without it get it back.
+    if (schema?.some((c) => c.name === 'Type')) for (const raw of raws) addTypeColumn(raw, name);
     const built = buildTable(raws, schema);
     issues.push(...built.issues);
     tables.push({
@@ -152,4 +154,11 @@ export async function loadDataSources(sources: readonly DataSource[], catalog: S
     });
   }
   return { tables, issues };
+}
+
+function addTypeColumn(raw: RawTable, tableName: string): void {
+  if (raw.header.some((h) => h.trim() === 'Type')) return;
+  raw.header.push('Type');
+  const at = raw.header.length - 1;
+  for (const row of raw.rows) row[at] = tableName;
 }

@@ -198,6 +198,24 @@ export function builtinSchemaDir(): string {
 }
 
 /**
+ * Columns every Log Analytics workspace table has (Microsoft's table reference lists them on
+ * each table), which the CI schema files mostly leave out; Sentinel rules use them (`Type`).
+ */
+export const STANDARD_COLUMNS: TableSchema = [
+  { name: 'TenantId', type: 'string' },
+  { name: 'Type', type: 'string' },
+  { name: '_ResourceId', type: 'string' },
+  { name: '_SubscriptionId', type: 'string' },
+  { name: '_BilledSize', type: 'real' },
+  { name: '_IsBillable', type: 'string' },
+];
+
+function withStandardColumns(columns: TableSchema): TableSchema {
+  const missing = STANDARD_COLUMNS.filter((s) => !columns.some((c) => c.name === s.name));
+  return missing.length === 0 ? columns : [...columns, ...missing];
+}
+
+/**
  * Built-in load order, lowest precedence first: Sentinel CI's custom tables, its default
  * tables, then our curated tables/ (merged from Microsoft's table reference, so they win).
  */
@@ -214,6 +232,7 @@ export function loadSchemaCatalog(extraDirs: readonly string[] = [], options: { 
       const dir = path.join(root, sub);
       if (fs.existsSync(dir)) catalog.addDirectory(dir);
     }
+    for (const [name, columns] of catalog.tables) catalog.addTable(name, withStandardColumns(columns));
   }
   for (const dir of extraDirs) catalog.addDirectory(dir);
   return catalog;
