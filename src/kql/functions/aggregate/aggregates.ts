@@ -6,6 +6,7 @@ import { basicAggregates } from './basic.js';
 import { collectAggregates } from './collect.js';
 import { distinctAggregates } from './distinct.js';
 import { minMaxAggregates } from './minmax.js';
+import { percentileAggregates } from './percentile.js';
 import { statsAggregates } from './stats.js';
 
 export const aggregateFunctions: readonly AggregateFunctionDef[] = [
@@ -15,4 +16,5 @@ export const aggregateFunctions: readonly AggregateFunctionDef[] = [
   ...distinctAggregates,
   ...collectAggregates,
   ...argExtremeAggregates,
+  ...percentileAggregates,
 ];
