@@ -160,9 +160,12 @@ class JsonReader {
       return formatTimespan(ticks);
     }
     const value = Number(r[0]);
-    if (r[1] === undefined && r[2] === undefined && Math.abs(value) > MAX_EXACT) {
+    if (r[1] === undefined && r[2] === undefined && r[0].length >= 16) {
+      // Compared as bigint: 2^53 + 1 rounds to 2^53 as a double and would slip through.
+      const exact = BigInt(r[0]);
+      const magnitude = exact < 0n ? -exact : exact;
       // ADX keeps integers up to 2^63-1 exact as long; beyond that it reads them as real.
-      if (BigInt(r[0]) <= 2n ** 63n - 1n && BigInt(r[0]) >= -(2n ** 63n)) {
+      if (magnitude > BigInt(MAX_EXACT) && exact <= 2n ** 63n - 1n && exact >= -(2n ** 63n)) {
         this.pos = start;
         throw new KqlError(
           `integer ${r[0]} in JSON exceeds ±2^53, the largest long this engine holds exactly`,
@@ -300,6 +303,12 @@ export function parseDynamicLiteral(text: string, baseOffset = 0): DynamicValue 
 
 function writeNumber(x: number): string {
   if (Number.isInteger(x) && Math.abs(x) <= MAX_EXACT) return Object.is(x, -0) ? '0' : String(x);
+  if (Number.isInteger(x) && Number.isFinite(x)) {
+    // A whole real beyond 2^53 keeps an exponent so that reading the JSON back gives a real,
+    // not a long this engine would have to refuse.
+    const [mantissa, exponent] = x.toExponential().split('e') as [string, string];
+    return `${mantissa}E${exponent.startsWith('-') ? exponent : `+${exponent.replace('+', '')}`}`;
+  }
   return formatReal(x);
 }
 
