@@ -295,3 +295,10 @@ test('every function matches the oracle catalogue in name and argument counts', 
     }
   }
 });
+
+test('dynamic arguments are read as their text', () => {
+  assert.equal(call('ipv4_is_private', '10.0.0.1' as Scalar), true);
+  assert.equal(call('ipv4_is_private', { ip: '10.0.0.1' }), null);
+  assert.equal(call('has_ipv4', { ip: '10.0.0.1' }, '10.0.0.1'), true);
+  assert.equal(call('has_any_ipv4', ['a 10.0.0.1 b'], '10.0.0.1'), true);
+});

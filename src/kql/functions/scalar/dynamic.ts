@@ -752,7 +752,8 @@ export const dynamicFunctions: readonly ScalarFunctionDef[] = [
     aliases: ['extractjson'],
     params: [
       { name: 'jsonPath', types: ['string'], constant: true },
-      { name: 'jsonText', types: ['string'] },
+      // ADX passes a dynamic argument (AdditionalFields) as its JSON text.
+      { name: 'jsonText', types: ['string', 'dynamic'] },
       { name: 'type', types: 'any', optional: true },
     ],
     returns: extractJsonReturns,

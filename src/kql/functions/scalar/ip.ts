@@ -2,7 +2,8 @@
 // the functions returning text), as each function's docs page specifies.
 
 import { NotSupportedError } from '../../types.js';
-import type { Scalar } from '../../types.js';
+import { dynamicToText } from '../../values/convert.js';
+import type { Scalar, ScalarType } from '../../types.js';
 import type { ScalarFunctionDef, ParamSpec } from '../registry.js';
 import {
   formatIpv4,
@@ -18,19 +19,19 @@ import {
 } from '../ip/ipv4.js';
 import { compareIpv6, formatIpv6Canonical, maskIpv6, parseIpv6, type Ipv6WithPrefix } from '../ip/ipv6.js';
 
-const IP: ParamSpec = { name: 'ip', types: ['string'] };
-/** The address argument of *_is_in_any_range, which ADX also accepts as dynamic. */
-const IP_OR_DYNAMIC: ParamSpec = { name: 'ip', types: ['string', 'dynamic'] };
+/** ADX passes a dynamic argument to a string parameter as its text, so dynamic is accepted too. */
+const TEXT: readonly ScalarType[] = ['string', 'dynamic'];
+const IP: ParamSpec = { name: 'ip', types: TEXT };
 
 function asText(value: Scalar): string | null {
   return typeof value === 'string' ? value : null;
 }
 
-/** The text searched by has_*ipv4*: a string, or a dynamic value's JSON text (as tostring() gives). */
+/** The text searched by has_*ipv4*: a string, or a dynamic value's text (as tostring() gives). */
 function sourceText(value: Scalar): string {
   if (typeof value === 'string') return value;
-  if (value === null || value === undefined) return '';
-  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v));
+  if (value === null || value === undefined || typeof value === 'bigint') return '';
+  return dynamicToText(value);
 }
 
 function ipv4Of(value: Scalar): Ipv4WithPrefix | null {
@@ -189,14 +190,14 @@ export const ipFunctions: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'ipv4_compare',
-    params: [{ name: 'ip1', types: ['string'] }, { name: 'ip2', types: ['string'] }, { name: 'prefix', types: ['int', 'long'], optional: true }],
+    params: [{ name: 'ip1', types: TEXT }, { name: 'ip2', types: TEXT }, { name: 'prefix', types: ['int', 'long'], optional: true }],
     returns: 'long',
     impl: (args) => compareIpv4(args),
   },
   {
     kind: 'scalar',
     name: 'ipv4_is_match',
-    params: [{ name: 'ip1', types: ['string'] }, { name: 'ip2', types: ['string'] }, { name: 'prefix', types: ['int', 'long'], optional: true }],
+    params: [{ name: 'ip1', types: TEXT }, { name: 'ip2', types: TEXT }, { name: 'prefix', types: ['int', 'long'], optional: true }],
     returns: 'bool',
     impl: (args) => {
       const c = compareIpv4(args);
@@ -206,7 +207,7 @@ export const ipFunctions: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'ipv4_is_in_range',
-    params: [IP, { name: 'ip_range', types: ['string'] }],
+    params: [IP, { name: 'ip_range', types: TEXT }],
     returns: 'bool',
     impl: ([ip, range]) => {
       const address = ipv4Of(ip!);
@@ -216,14 +217,14 @@ export const ipFunctions: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'ipv4_is_in_any_range',
-    params: [IP_OR_DYNAMIC, RANGES],
+    params: [IP, RANGES],
     returns: 'bool',
     impl: (args) => anyRange(ipv4Of(args[0]!), listArgs(args, 1), ipv4IsInRange),
   },
   {
     kind: 'scalar',
     name: 'ipv4_range_to_cidr_list',
-    params: [{ name: 'start_ip', types: ['string'] }, { name: 'end_ip', types: ['string'] }],
+    params: [{ name: 'start_ip', types: TEXT }, { name: 'end_ip', types: TEXT }],
     returns: 'dynamic',
     impl: ([startText, endText]) => {
       const start = ipv4Of(startText!);
@@ -257,14 +258,14 @@ export const ipFunctions: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'ipv6_compare',
-    params: [{ name: 'ip1', types: ['string'] }, { name: 'ip2', types: ['string'] }, { name: 'prefix', types: ['int', 'long'], optional: true }],
+    params: [{ name: 'ip1', types: TEXT }, { name: 'ip2', types: TEXT }, { name: 'prefix', types: ['int', 'long'], optional: true }],
     returns: 'long',
     impl: (args) => compareIpv6Args(args),
   },
   {
     kind: 'scalar',
     name: 'ipv6_is_match',
-    params: [{ name: 'ip1', types: ['string'] }, { name: 'ip2', types: ['string'] }, { name: 'prefix', types: ['int', 'long'], optional: true }],
+    params: [{ name: 'ip1', types: TEXT }, { name: 'ip2', types: TEXT }, { name: 'prefix', types: ['int', 'long'], optional: true }],
     returns: 'bool',
     impl: (args) => {
       const c = compareIpv6Args(args);
@@ -274,7 +275,7 @@ export const ipFunctions: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'ipv6_is_in_range',
-    params: [IP, { name: 'ip_range', types: ['string'] }],
+    params: [IP, { name: 'ip_range', types: TEXT }],
     returns: 'bool',
     impl: ([ip, range]) => {
       const address = ipv6Of(ip!);
@@ -284,28 +285,28 @@ export const ipFunctions: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'ipv6_is_in_any_range',
-    params: [IP_OR_DYNAMIC, RANGES],
+    params: [IP, RANGES],
     returns: 'bool',
     impl: (args) => anyRange(ipv6Of(args[0]!), listArgs(args, 1), ipv6IsInRange),
   },
   {
     kind: 'scalar',
     name: 'has_ipv4',
-    params: [{ name: 'source', types: ['string', 'dynamic'] }, { name: 'ip', types: ['string'] }],
+    params: [{ name: 'source', types: TEXT }, { name: 'ip', types: TEXT }],
     returns: 'bool',
     impl: ([source, ip]) => hasIpv4(sourceText(source!), ip!),
   },
   {
     kind: 'scalar',
     name: 'has_ipv4_prefix',
-    params: [{ name: 'source', types: ['string', 'dynamic'] }, { name: 'ip_prefix', types: ['string'] }],
+    params: [{ name: 'source', types: TEXT }, { name: 'ip_prefix', types: TEXT }],
     returns: 'bool',
     impl: ([source, prefix]) => hasIpv4Prefix(sourceText(source!), prefix!),
   },
   {
     kind: 'scalar',
     name: 'has_any_ipv4',
-    params: [{ name: 'source', types: ['string', 'dynamic'] }, { name: 'ips', types: ['string', 'dynamic'], repeat: true }],
+    params: [{ name: 'source', types: TEXT }, { name: 'ips', types: ['string', 'dynamic'], repeat: true }],
     returns: 'bool',
     impl: (args) => {
       const source = sourceText(args[0]!);
@@ -315,7 +316,7 @@ export const ipFunctions: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'has_any_ipv4_prefix',
-    params: [{ name: 'source', types: ['string', 'dynamic'] }, { name: 'ip_prefixes', types: ['string', 'dynamic'], repeat: true }],
+    params: [{ name: 'source', types: TEXT }, { name: 'ip_prefixes', types: ['string', 'dynamic'], repeat: true }],
     returns: 'bool',
     impl: (args) => {
       const source = sourceText(args[0]!);
