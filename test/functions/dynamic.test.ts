@@ -364,3 +364,14 @@ test('every function matches the oracle catalogue in name and argument counts', 
     }
   }
 });
+
+test('fixed return types agree with the oracle catalogue; computed ones are dynamic', () => {
+  for (const d of dynamicFunctions) {
+    const known = KNOWN_FUNCTIONS.find((k) => k.name === d.name && k.kind === 'scalar')!;
+    const fixed = known.sigs.map((s) => s.ret).filter((r) => !r.startsWith('@'));
+    if (typeof d.returns === 'string') {
+      const expected = fixed.length > 0 ? fixed : ['dynamic'];
+      assert.ok(expected.includes(d.returns), `${d.name}: returns ${d.returns}, the oracle says ${known.sigs.map((s) => s.ret).join('|')}`);
+    }
+  }
+});

@@ -302,3 +302,14 @@ test('dynamic arguments are read as their text', () => {
   assert.equal(call('has_ipv4', { ip: '10.0.0.1' }, '10.0.0.1'), true);
   assert.equal(call('has_any_ipv4', ['a 10.0.0.1 b'], '10.0.0.1'), true);
 });
+
+test('fixed return types agree with the oracle catalogue; computed ones are dynamic', () => {
+  for (const d of ipFunctions) {
+    const known = KNOWN_FUNCTIONS.find((k) => k.name === d.name && k.kind === 'scalar')!;
+    const fixed = known.sigs.map((s) => s.ret).filter((r) => !r.startsWith('@'));
+    if (typeof d.returns === 'string') {
+      const expected = fixed.length > 0 ? fixed : ['dynamic'];
+      assert.ok(expected.includes(d.returns), `${d.name}: returns ${d.returns}, the oracle says ${known.sigs.map((s) => s.ret).join('|')}`);
+    }
+  }
+});
