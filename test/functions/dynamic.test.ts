@@ -289,6 +289,8 @@ test('extract_json docs example and JSONPath subset', () => {
   assert.equal(call('extract_json', '$.missing', json), '');
   assert.equal(callTyped('extract_json', [{ type: 'string' }, { type: 'string' }, { type: 'unknown', typeLiteral: 'long' }], ['$.missing', json, 'long']), null);
   assert.equal(call('extract_json', '$.name', 'not json'), '');
+  assert.equal(call('extractjson', '$.Command', { Command: 'whoami', Other: 1 }), 'whoami');
+  assert.equal(call('extractjson', '$[0].Value', [{ Value: 7 }]), '7');
   assert.throws(() => call('extract_json', '$..name', json), NotSupportedError);
   assert.throws(() => call('extract_json', '$.tags[*]', json), NotSupportedError);
   assert.throws(() => call('extract_json', 'name', json), KqlError);

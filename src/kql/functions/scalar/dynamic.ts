@@ -9,7 +9,6 @@ import {
   canonicalDynamicText,
   dynamicEquals,
   dynamicFromScalar,
-  formatDynamic,
   parseJsonStrict,
 } from '../../values/dynamic.js';
 import { convertTo, dynamicToText } from '../../values/convert.js';
@@ -271,11 +270,17 @@ function extractJsonImpl(args: Scalar[], ctx: CallContext): Scalar {
     segments = parseJsonPath(pathValue);
     ctx.cache.set(pathValue, segments);
   }
-  const text = typeof textValue === 'string' ? textValue : textValue === null || textValue === undefined ? '' : formatDynamic(textValue as DynamicValue);
   let document: DynamicValue;
-  try {
-    document = parseJsonStrict(text);
-  } catch {
+  if (typeof textValue === 'string') {
+    try {
+      document = parseJsonStrict(textValue);
+    } catch {
+      return missing;
+    }
+  } else if (textValue !== null && typeof textValue === 'object') {
+    // An array or bag argument is its own JSON document: no need to print and re-parse it.
+    document = textValue;
+  } else {
     return missing;
   }
   const found = getPath(document, segments);
