@@ -47,5 +47,7 @@ export function semanticCheck(text: string, env: CheckEnvironment): CheckOutcome
   // After a syntax error the tree holds error nodes; checking it would mostly echo them.
   if (parsed.diagnostics.some((d) => d.severity === 'error')) return { diagnostics: parsed.diagnostics, schema: null };
   const checked = check(parsed.query, env);
-  return { diagnostics: [...parsed.diagnostics, ...checked.diagnostics], schema: checked.schema };
+  const diagnostics = [...parsed.diagnostics, ...checked.diagnostics];
+  // A best-effort schema of a query with errors would be misleading.
+  return { diagnostics, schema: diagnostics.some((d) => d.severity === 'error') ? null : checked.schema };
 }
