@@ -350,13 +350,19 @@ export function formatDynamic(v: DynamicValue): string {
   return out.join('');
 }
 
-export type DynamicKind = 'null' | 'bool' | 'long' | 'real' | 'string' | 'array' | 'dictionary';
+export type DynamicKind = 'null' | 'bool' | 'int' | 'long' | 'real' | 'string' | 'array' | 'dictionary';
 
-/** What gettype() reports for a dynamic value. */
+/**
+ * What gettype() reports for a dynamic value. Whole numbers that fit 32 bits are `int`, as the
+ * gettype docs show for parse_json('1'); larger ones `long`.
+ */
 export function dynamicKind(v: DynamicValue): DynamicKind {
   if (v === null) return 'null';
   if (typeof v === 'boolean') return 'bool';
-  if (typeof v === 'number') return Number.isInteger(v) && Math.abs(v) <= MAX_EXACT ? 'long' : 'real';
+  if (typeof v === 'number') {
+    if (!Number.isInteger(v) || Math.abs(v) > MAX_EXACT) return 'real';
+    return v >= -2147483648 && v <= 2147483647 ? 'int' : 'long';
+  }
   if (typeof v === 'string') return 'string';
   return Array.isArray(v) ? 'array' : 'dictionary';
 }
