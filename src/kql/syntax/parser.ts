@@ -29,6 +29,8 @@ import { typeFromName } from '../types.js';
 
 export const SYNTAX_ERROR = 'KQL001';
 export const LITERAL_ERROR = 'KQL002';
+/** Constructs Microsoft's grammar accepts but ADX rejects on analysis (`where x = 1`). */
+export const SHAPE_ERROR = 'KQL003';
 
 export interface ParseResult {
   query: Query;
@@ -679,7 +681,11 @@ class Parser {
   private parseWhere(): QueryOperator {
     const t = this.next();
     const options = this.parseOptions();
-    const predicate = this.parseRequiredExpr(`after '${t.text}'`);
+    const named = this.parseNamedExpr(`after '${t.text}'`);
+    if (named.names.length > 0) {
+      this.error(`'${t.text}' needs a predicate, not an assignment: use '==' to compare`, named.start, named.end, SHAPE_ERROR);
+    }
+    const predicate = named.expr;
     return { kind: 'Where', start: t.start, end: this.prevEnd, keyword: t.text, options, predicate };
   }
 
@@ -791,8 +797,12 @@ class Parser {
         const start = this.tok.start;
         const newName = this.parseName('declared', 'as the new column name');
         this.expectP('=', `after '${newName.name}' in project-rename`);
-        const oldName = this.parseName('reference', 'as the column to rename');
-        items.push({ start, end: this.prevEnd, newName, oldName });
+        const source = this.parseExpr();
+        if (source.kind === 'NameRef') {
+          items.push({ start, end: this.prevEnd, newName, oldName: source.name });
+        } else if (source.kind !== 'Error') {
+          this.error('project-rename takes an existing column name, not an expression', source.start, source.end, SHAPE_ERROR);
+        }
         if (!this.eatP(',')) break;
       }
     }
@@ -1506,7 +1516,8 @@ class Parser {
       const right = this.parseRelational();
       return { kind: 'Binary', start: left.start, end: right.end, op: t.text, left, right };
     }
-    if ((t.kind === 'punct' || t.kind === 'ident') && LIST_OPERATORS.has(t.text)) {
+    // `make-series ... on T in range(a, b, c)`: that `in` belongs to the operator.
+    if ((t.kind === 'punct' || t.kind === 'ident') && LIST_OPERATORS.has(t.text) && !(t.text === 'in' && this.isW(this.peek(), 'range'))) {
       this.next();
       return this.parseInList(left, t.text as InExpr['op']);
     }
@@ -1695,6 +1706,10 @@ class Parser {
         return this.stringLiteral();
       case 'typed':
         this.next();
+        if (t.detail && TYPED_LITERAL_WORDS[t.detail] === 'datetime' && /^\s*(now)?\s*$/.test(t.value ?? '')) {
+          // `datetime()` and `datetime(now)` mean the query's start time, exactly what now() returns.
+          return { kind: 'Call', start: t.start, end: t.end, name: { kind: 'Ident', start: t.start, end: t.end, name: 'now', quoted: false }, args: [] };
+        }
         return this.typedLiteral(t);
       case 'ident':
         return this.parseWordPrimary();
@@ -1782,7 +1797,8 @@ class Parser {
     if (t.kind === 'real') {
       return { kind: 'Literal', start: t.start, end: t.end, type: 'real', value: Number(t.text), text: t.text };
     }
-    return { kind: 'Literal', start: t.start, end: t.end, type: 'long', value: this.integerValue(t.text, t), text: t.text };
+    const big = /^0[xX]/.test(t.text) ? BigInt.asIntN(64, BigInt(t.text)) : BigInt(t.text);
+    return { kind: 'Literal', start: t.start, end: t.end, type: 'long', value: this.integerValue(big.toString(), t), text: t.text };
   }
 
   private integerValue(text: string, at: { start: number; end: number }): number | null {
@@ -1813,6 +1829,11 @@ class Parser {
     switch (type) {
       case 'datetime': {
         const v = parseDatetimeLiteral(raw);
+        if (v === null && /^["']?\s*\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*([AaPp][Mm])?\s*["']?$/.test(raw)) {
+          // ADX reads a bare time of day as that time today: it depends on when the query runs.
+          this.error(`not supported: datetime literal without a date '${t.text}' (use startofday(now()) + time)`, t.start, t.end, 'NotSupported');
+          return literal(null);
+        }
         return v === null ? invalid() : literal(v);
       }
       case 'timespan': {
@@ -1827,7 +1848,9 @@ class Parser {
         if (!/^[+-]?(\d+|0[xX][0-9a-fA-F]+)$/.test(raw)) return invalid();
         const negative = raw.startsWith('-');
         const digits = raw.replace(/^[+-]/, '');
-        const big = BigInt(digits) * (negative ? -1n : 1n);
+        let big = BigInt(digits) * (negative ? -1n : 1n);
+        // Hex spells the two's-complement bits, as .NET parses it: int(0xffffffff) is -1.
+        if (/^0[xX]/.test(digits)) big = BigInt.asIntN(type === 'int' ? 32 : 64, big);
         if (type === 'int' && (big > 2147483647n || big < -2147483648n)) return invalid();
         return literal(this.integerValue(big.toString(), t));
       }
