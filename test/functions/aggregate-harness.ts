@@ -88,3 +88,18 @@ export function runAggregate(
 export function aggregateValues(name: string, args: ArgInfo[], columns: Column[], ids: number[], options?: RunOptions): Scalar[] {
   return runAggregate(name, args, columns, ids, options)[0]!;
 }
+
+/** Runs an aggregate over explicitly built batches (each with its own columns and dictionaries). */
+export function runBatches(name: string, args: ArgInfo[], batches: { ids: number[]; columns: Column[] }[]): Scalar[][] {
+  const def = builtinFunctions().aggregate(name);
+  if (def?.create === undefined) throw new Error(`no executable aggregate ${name}`);
+  const agg = def.create(args, { now: 0n, cache: new Map() });
+  let numGroups = 0;
+  for (const batch of batches) {
+    if (batch.ids.length === 0) continue;
+    for (const g of batch.ids) numGroups = Math.max(numGroups, g + 1);
+    agg.update(Int32Array.from(batch.ids), numGroups, batch.columns);
+  }
+  const outputs = agg.finishMany !== undefined ? agg.finishMany(numGroups) : [agg.finish(numGroups)];
+  return outputs.map((c) => Array.from({ length: numGroups }, (_, g) => c.get(g)));
+}
