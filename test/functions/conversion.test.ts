@@ -11,7 +11,7 @@ const dt = (s: string) => typed(parseDatetimeLiteral(s), 'datetime');
 
 test('the group registers without name clashes', () => {
   const r = builtinFunctions();
-  for (const n of ['tobool', 'toboolean', 'toint', 'tolong', 'toreal', 'todouble', 'todecimal', 'tostring', 'todatetime', 'todate',
+  for (const n of ['tobool', 'toboolean', 'toint', 'tolong', 'toreal', 'todouble', 'todecimal', 'tostring', 'todatetime',
     'totimespan', 'totime', 'toguid', 'todynamic', 'toobject', 'parse_json', 'parsejson', 'gettype', 'isnull', 'isnotnull',
     'notnull', 'isempty', 'isnotempty', 'notempty', 'tohex']) {
     assert.ok(r.scalar(n)?.impl, n);

@@ -77,6 +77,7 @@ test('datetime_part docs example', () => {
   assert.equal(p('Millisecond'), 765);
   assert.equal(p('Microsecond'), 765432);
   assert.equal(p('Nanosecond'), 765432100);
+  assert.equal(call('datepart', 'day', dt('2017-10-30')), 30);
 });
 
 test('calendar field functions', () => {
@@ -162,6 +163,9 @@ test('time zones: IANA names, DST, unknown names refused', () => {
   assert.equal(show(call('datetime_local_to_utc', dt('2020-01-01 11:00'), 'Europe/Paris')), '2020-01-01T10:00:00.0000000Z');
   assert.equal(show(call('datetime_utc_to_local', dt('2020-01-01'), 'Asia/Kolkata')), '2020-01-01T05:30:00.0000000Z');
   assert.throws(() => call('datetime_utc_to_local', dt('2020-01-01'), 'Mars/Olympus'), /unknown time zone 'Mars\/Olympus'/);
+  const zones = call('datetime_list_timezones') as string[];
+  assert.ok(zones.includes('Europe/Paris') && zones.includes('UTC'));
+  for (const z of zones.slice(0, 50)) assert.doesNotThrow(() => call('datetime_utc_to_local', dt('2020-01-01'), z), z);
 });
 
 test('property: utc -> local -> utc round-trips outside DST transitions', () => {

@@ -68,3 +68,10 @@ export function isKnownTimeZone(timezone: string): boolean {
     return false;
   }
 }
+
+/** The IANA zone names this platform knows (datetime_list_timezones), sorted. */
+export function listTimeZones(): string[] {
+  const names = new Set<string>(Intl.supportedValuesOf('timeZone'));
+  names.add('UTC');
+  return [...names].sort();
+}

@@ -81,7 +81,7 @@ export const conversionFunctions: readonly ScalarFunctionDef[] = [
   conversion('toreal', 'real', toReal, ['todouble']),
   conversion('todecimal', 'decimal', toDecimal),
   conversion('tostring', 'string', toStringValue),
-  conversion('todatetime', 'datetime', toDatetime, ['todate']),
+  conversion('todatetime', 'datetime', toDatetime),
   conversion('totimespan', 'timespan', toTimespan, ['totime']),
   conversion('toguid', 'guid', toGuid),
   conversion('todynamic', 'dynamic', toDynamic, ['toobject']),

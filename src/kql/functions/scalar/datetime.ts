@@ -11,7 +11,7 @@ import {
 import { isValidTimespan, scaleDecimal } from '../../values/timespan.js';
 import { longFromBigint } from '../../values/convert.js';
 import { compileDatetimeFormat, compileTimespanFormat } from '../../values/custom-format.js';
-import { localToUtc, utcToLocal } from '../../values/timezone.js';
+import { listTimeZones, localToUtc, utcToLocal } from '../../values/timezone.js';
 import { UNIX_EPOCH_TICKS } from '../../data/column.js';
 
 const DATE: ParamSpec = { name: 'date', types: ['datetime'] };
@@ -249,7 +249,7 @@ export const datetimeFunctions: readonly ScalarFunctionDef[] = [
     },
   },
   {
-    kind: 'scalar', name: 'datetime_part', params: [PART, DATE], returns: 'int',
+    kind: 'scalar', name: 'datetime_part', aliases: ['datepart'], params: [PART, DATE], returns: 'int',
     impl: (args) => {
       const [part, date] = args;
       if (typeof part !== 'string' || typeof date !== 'bigint') return null;
@@ -324,6 +324,10 @@ export const datetimeFunctions: readonly ScalarFunctionDef[] = [
       if (typeof date !== 'bigint' || typeof tz !== 'string') return null;
       return datetimeOrNull(utcToLocal(date, tz));
     },
+  },
+  {
+    kind: 'scalar', name: 'datetime_list_timezones', params: [], returns: 'dynamic',
+    impl: () => listTimeZones(),
   },
   {
     kind: 'scalar', name: 'datetime_local_to_utc', params: [DATE, { name: 'timezone', types: ['string'] }], returns: 'datetime',
