@@ -1,12 +1,16 @@
 // The CLI's one point of contact with the engine (src/kql): parse, check, run. Keeping it in
 // one module means the commands never depend on engine internals.
 
-import type { Diagnostic } from '../kql/syntax/ast.js';
+import type { Diagnostic, Query } from '../kql/syntax/ast.js';
 import { parse } from '../kql/syntax/parser.js';
 import { check, WATCHLIST_COLUMNS, type CheckEnvironment, type StoredFunctionSchema } from '../kql/semantics/checker.js';
-import type { ColumnSchema, TableSchema } from '../kql/types.js';
+import type { Table } from '../kql/data/column.js';
+import { KqlError, type ColumnSchema, type Scalar, type ScalarType, type TableSchema } from '../kql/types.js';
 import type { LoadedTable } from '../io/data-files.js';
 import type { SchemaCatalog } from '../io/schemas.js';
+import { BAD, toBool, toDatetime, toDynamic, toGuid, toInteger, toReal, toTimespan } from '../io/cell.js';
+import type { ResultSet } from './render.js';
+import { UsageError } from './args.js';
 
 export interface CheckOutcome {
   diagnostics: Diagnostic[];
@@ -50,4 +54,105 @@ export function semanticCheck(text: string, env: CheckEnvironment): CheckOutcome
   const diagnostics = [...parsed.diagnostics, ...checked.diagnostics];
   // A best-effort schema of a query with errors would be misleading.
   return { diagnostics, schema: diagnostics.some((d) => d.severity === 'error') ? null : checked.schema };
+}
+
+export interface RunOptions {
+  catalog: SchemaCatalog;
+  tables: readonly LoadedTable[];
+  now?: bigint;
+  /** As given on the command line; converted to the types `declare query_parameters` gives them. */
+  params: Record<string, string>;
+  maxRows?: number;
+  timeoutMs?: number;
+}
+
+export interface RunOutcome {
+  /** Errors (and warnings) with offsets into the query text. */
+  diagnostics: Diagnostic[];
+  /** Errors that concern no position in the query (limits, cancellation). */
+  errors: string[];
+  result?: ResultSet;
+  /** Known tables the query read that had no data loaded: they ran as empty tables. */
+  emptyTables: string[];
+}
+
+function declaredParameterTypes(query: Query): Map<string, ScalarType> {
+  const types = new Map<string, ScalarType>();
+  for (const st of query.statements) {
+    if (st.kind !== 'DeclareQueryParameters') continue;
+    for (const p of st.params) if (p.type.kind === 'ScalarTypeRef') types.set(p.name.name, p.type.type);
+  }
+  return types;
+}
+
+/** A --param value as the declared type reads it; undeclared parameters are strings. */
+function convertParam(text: string, type: ScalarType | undefined): { type: ScalarType; value: Scalar } | undefined {
+  let v: Scalar | typeof BAD;
+  switch (type) {
+    case undefined: case 'string': return { type: 'string', value: text };
+    case 'bool': v = toBool(text); break;
+    case 'int': case 'long': v = toInteger(text, type); break;
+    case 'real': case 'decimal': v = toReal(text); break;
+    case 'datetime': v = toDatetime(text); break;
+    case 'timespan': v = toTimespan(text); break;
+    case 'guid': v = toGuid(text); break;
+    case 'dynamic': v = toDynamic(text); break;
+  }
+  return v === BAD ? undefined : { type, value: v };
+}
+
+/**
+ * Runs a query over loaded tables. Tables the catalogue knows but no file supplied are
+ * empty, as in a workspace that has the table but no matching rows; they are listed in
+ * `emptyTables` so the CLI can say so. A --param value its declared type cannot read is a UsageError.
+ */
+export async function runQuery(text: string, options: RunOptions): Promise<RunOutcome> {
+  const parsed = parse(text);
+  if (parsed.diagnostics.some((d) => d.severity === 'error')) return { diagnostics: parsed.diagnostics, errors: [], emptyTables: [] };
+
+  const declared = declaredParameterTypes(parsed.query);
+  const params: Record<string, { type: ScalarType; value: Scalar }> = {};
+  for (const [name, valueText] of Object.entries(options.params)) {
+    const converted = convertParam(valueText, declared.get(name));
+    if (converted === undefined) {
+      throw new UsageError(`--param ${name}=${valueText}: not a valid ${declared.get(name)}, as the query declares it`, 'query');
+    }
+    params[name] = converted;
+  }
+
+  const loaded = new Map<string, Table>(options.tables.map((t) => [t.name, t.table]));
+  const emptyTables = new Set<string>();
+  const provider = {
+    get(name: string) {
+      const table = loaded.get(name);
+      if (table !== undefined) return table;
+      const schema = options.catalog.table(name);
+      if (schema === undefined) return undefined;
+      emptyTables.add(name);
+      return { schema, batches: (): Iterable<Table> => [] };
+    },
+    keys: () => new Set([...loaded.keys(), ...options.catalog.tables.keys()]),
+  };
+
+  const { query } = await import('../kql/index.js');
+  try {
+    const result = query(text, {
+      tables: provider,
+      params,
+      ...(options.now !== undefined ? { now: options.now } : {}),
+      ...(options.maxRows !== undefined ? { maxRows: options.maxRows } : {}),
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    });
+    return { diagnostics: [], errors: [], result: { schema: result.columns, table: result.table }, emptyTables: [...emptyTables] };
+  } catch (e) {
+    if (!(e instanceof KqlError)) throw e;
+    if (e.start === undefined) return { diagnostics: [], errors: [e.message], emptyTables: [...emptyTables] };
+    // The engine appends "(line L, column C)" for API users; the CLI shows the position itself.
+    const message = e.message.replace(/ \(line \d+, column \d+\)$/, '');
+    return {
+      diagnostics: [{ severity: 'error', code: e.code, message, start: e.start, end: e.end ?? e.start }],
+      errors: [],
+      emptyTables: [...emptyTables],
+    };
+  }
 }

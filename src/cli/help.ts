@@ -16,8 +16,8 @@ Options:
   --format FORMAT          table (default), json, csv, ndjson
   --now ISO8601            the value of now() (default: the current time)
   --param NAME=VALUE       a query parameter (repeatable)
-  --max-rows N             stop after N result rows
-  --timeout SECONDS        give up after SECONDS
+  --max-rows N             fail when the result (or any step) exceeds N rows
+  --timeout SECONDS        fail when the query runs longer than SECONDS
   -h, --help               show this help
 
 Exit codes: 0 ok, 1 the query or its data has an error, 2 bad usage.

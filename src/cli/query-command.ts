@@ -89,8 +89,8 @@ export async function queryCommand(argv: string[], io: CliIO): Promise<number> {
   }
   reportLoadIssues(loaded.issues.map((i) => ({ key: `${i.file}\u0000${i.message.replace(/^column ([^:]+):.*$/, '$1')}`, text: formatLoadIssue(i) })), io);
 
-  const engine = await import('./engine.js');
-  const outcome = await engine.runQuery(text, {
+  const { runQuery } = await import('./engine.js');
+  const outcome = await runQuery(text, {
     catalog,
     tables: loaded.tables,
     now,
@@ -99,13 +99,13 @@ export async function queryCommand(argv: string[], io: CliIO): Promise<number> {
     timeoutMs: timeoutSeconds === undefined ? undefined : timeoutSeconds * 1000,
   });
   const reporter = new InputReporter(queryInputFromText(name, text));
+  for (const table of outcome.emptyTables) io.stderr(`kqlhunt: note: no data loaded for table ${table}; it was read as empty\n`);
   const warnings = outcome.diagnostics.filter((d: Diagnostic) => d.severity !== 'error');
   const errors = outcome.diagnostics.filter((d: Diagnostic) => d.severity === 'error');
   if (warnings.length > 0) io.stderr(reporter.text(warnings));
-  if (errors.length > 0 || outcome.result === undefined) {
-    io.stderr(reporter.text(errors));
-    return EXIT_ERROR;
-  }
+  if (errors.length > 0) io.stderr(reporter.text(errors));
+  for (const message of outcome.errors) io.stderr(`${name}: error: ${message}\n`);
+  if (outcome.result === undefined) return EXIT_ERROR;
   render(outcome.result, format, io.stdout);
   return EXIT_OK;
 }
