@@ -110,9 +110,7 @@ export function query(text: string, options: QueryOptions): QueryResult {
   } catch (e) {
     if (e instanceof KqlError && e.start !== undefined && !/\(line \d+, column \d+\)$/.test(e.message)) {
       const { line, column } = new SourceText(text).lineCol(e.start);
-      const located = new KqlError(`${e.message} (line ${line}, column ${column})`, e.code, e.start, e.end);
-      located.name = e.name;
-      throw located;
+      e.message = `${e.message} (line ${line}, column ${column})`;
     }
     throw e;
   }
