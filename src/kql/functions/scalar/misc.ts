@@ -11,7 +11,7 @@ const p = (name: string, types: ParamSpec['types'], extra: Partial<ParamSpec> = 
  * Kusto.Language computes it: equal types as is, numbers promoted (int < long < decimal <
  * real), and - for iff/case only - a dynamic branch adopting the other branches' type.
  */
-function commonType(fn: string, infos: ArgInfo[], dynamicAdopts: boolean): ScalarType | `error:${string}` {
+function commonType(fn: string, infos: readonly ArgInfo[], dynamicAdopts: boolean): ScalarType | `error:${string}` {
   const known = infos.map((a) => a.type).filter((t): t is ScalarType => t !== 'unknown' && t !== 'tabular');
   if (known.length === 0) return 'dynamic';
   const nonDynamic = dynamicAdopts ? known.filter((t) => t !== 'dynamic') : known;
@@ -45,7 +45,7 @@ function asType(v: Scalar, type: ScalarType | undefined): Scalar {
 
 const caseValueIndexes = (n: number) => [...Array.from({ length: (n - 1) / 2 }, (_, i) => 2 * i + 1), n - 1];
 
-function iffReturns(args: ArgInfo[]): ScalarType | `error:${string}` {
+function iffReturns(args: readonly ArgInfo[]): ScalarType | `error:${string}` {
   if (args.length !== 3) return 'error:iff() takes a condition and two values';
   return commonType('iff', [args[1]!, args[2]!], true);
 }
