@@ -62,6 +62,8 @@ test('to* functions dispatch on the argument type', () => {
   // todatetime('12-02-2022') == datetime('12-02-2022') is a docs example.
   assert.equal(call('todatetime', '12-02-2022'), parseDatetimeLiteral("'12-02-2022'"));
   assert.equal(call('totimespan', '0.00:01:00'), 600_000_000n);
+  // A time of day alone is that time on the query's day (the test call site's now is 0001-01-01).
+  assert.equal(call('todatetime', '19:01:00.7654321'), parseDatetimeLiteral('0001-01-01 19:01:00.7654321'));
   assert.equal(call('toguid', '12E8B78D-55B4-46AE-B068-26D7A0080254'), '12e8b78d-55b4-46ae-b068-26d7a0080254');
   assert.deepEqual(call('parse_json', '{"a":1}'), { a: 1 });
   assert.deepEqual(call('todynamic', typed({ a: 1 }, 'dynamic')), { a: 1 });

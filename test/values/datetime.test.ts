@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
   addMonths, dateFromDayNumber, datetimeFromParts, datetimeParts, dayNumberFromDate, dayOfWeekIndex, dayOfYear,
-  endOfDay, endOfMonth, endOfWeek, endOfYear, formatDatetime, formatDatetimeIso, isNullLiteral, isoWeekOfYear,
+  datetimeLiteralDependsOnNow, endOfDay, endOfMonth, endOfWeek, endOfYear, formatDatetime, formatDatetimeIso, isNullLiteral, isoWeekOfYear,
   MAX_DATETIME_TICKS, parseDatetimeLiteral, parseDatetimeString, startOfMonth, startOfWeek, startOfYear,
 } from '../../src/kql/values/datetime.js';
 import { UNIX_EPOCH_TICKS } from '../../src/kql/data/column.js';
@@ -180,4 +180,17 @@ test('ISO week numbers', () => {
   assert.equal(w('2018-04-18'), 16);
   assert.equal(w('2020-12-31'), 53);
   assert.equal(w('2021-01-04'), 1);
+});
+
+test('literals that depend on the query time: datetime(), datetime(now), a time of day alone', () => {
+  const now = parseDatetimeLiteral('2024-05-01 12:34:56')!;
+  assert.equal(parseDatetimeLiteral('now', now), now);
+  assert.equal(parseDatetimeLiteral('', now), now);
+  assert.equal(formatDatetime(parseDatetimeLiteral('"8:00:00 AM"', now)!), '2024-05-01T08:00:00.0000000Z');
+  assert.equal(formatDatetime(parseDatetimeLiteral('"5:00:00 PM"', now)!), '2024-05-01T17:00:00.0000000Z');
+  assert.equal(formatDatetime(parseDatetimeString('19:01:00.7654321', now)!), '2024-05-01T19:01:00.7654321Z');
+  assert.ok(datetimeLiteralDependsOnNow('now') && datetimeLiteralDependsOnNow('') && datetimeLiteralDependsOnNow('"8:00 AM"'));
+  assert.ok(!datetimeLiteralDependsOnNow('2020-01-01'));
+  assert.equal(parseDatetimeLiteral('now'), null, 'without the query time these are unparsable');
+  assert.equal(parseDatetimeString('now', now), null, "todatetime('now') is not a special value");
 });

@@ -187,17 +187,18 @@ export function toStringValue(type: ScalarType, value: Scalar): string {
 }
 
 /**
- * todatetime(): strings in the formats of the datetime docs; datetime unchanged.
+ * todatetime(): strings in the formats of the datetime docs (a time of day alone needs `now`,
+ * the query time); datetime unchanged.
  * Numbers are refused: ADX's behaviour for them is undocumented (use unixtime_*_todatetime).
  */
-export function toDatetime(type: ScalarType, value: Scalar): bigint | null {
+export function toDatetime(type: ScalarType, value: Scalar, now?: bigint): bigint | null {
   if (value === null) return null;
   switch (type) {
     case 'datetime': return value as bigint;
-    case 'string': return parseDatetimeString(value as string);
+    case 'string': return parseDatetimeString(value as string, now);
     case 'dynamic': {
       const v = value as DynamicValue;
-      return typeof v === 'string' ? parseDatetimeString(v) : null;
+      return typeof v === 'string' ? parseDatetimeString(v, now) : null;
     }
     case 'int': case 'long': case 'real': case 'decimal':
       throw new NotSupportedError(`todatetime() of a ${type} (use unixtime_seconds_todatetime() and friends)`);

@@ -305,7 +305,21 @@ const US_RE = new RegExp(String.raw`^(\d{1,2})([/-])(\d{1,2})\2(\d{4})(?:,?\s+${
 // Year-first with slashes: 2021/09/10[ 09:10:11]
 const YMD_SLASH_RE = new RegExp(String.raw`^(\d{4})/(\d{1,2})/(\d{1,2})(?:,?\s+${TIME}(?:\s*([AaPp][Mm]))?(?:\s*(${ZONE}))?)?$`);
 
-function parseCalendarText(s: string): bigint | null {
+// A time of day alone (`8:00:00 AM`, `19:01:00.7654321`): .NET and ADX read it as that time today.
+const TIME_ONLY_RE = new RegExp(String.raw`^${TIME}(?:\s*([AaPp][Mm]))?(?:\s*(${ZONE}))?$`);
+
+function parseCalendarText(s: string, now: bigint | undefined): bigint | null {
+  if (now !== undefined) {
+    if (s === '' || s === 'now') return now;
+    const t = TIME_ONLY_RE.exec(s);
+    if (t) {
+      const today = datetimeParts(now);
+      return ticksFromFields({
+        year: today.year, month: today.month, day: today.day,
+        hour: t[1], minute: t[2], second: t[3], fraction: t[4], meridiem: t[5], zone: t[6],
+      });
+    }
+  }
   let m = ISO_RE.exec(s);
   if (m) {
     return ticksFromFields({
@@ -359,19 +373,31 @@ export function isNullLiteral(text: string): boolean {
  * The contents of a `datetime(...)` literal (every format the Kusto docs list: ISO 8601,
  * RFC 822/1123, RFC 850, sortable; plus the month-first forms ADX's own examples use,
  * e.g. `datetime('12-02-2022')`). Returns null for `null` and for unparsable text;
- * callers tell them apart with isNullLiteral().
+ * callers tell them apart with isNullLiteral(). `now` (the query time) resolves the forms
+ * listed in datetimeLiteralDependsOnNow; without it they are unparsable.
  */
-export function parseDatetimeLiteral(text: string): bigint | null {
+export function parseDatetimeLiteral(text: string, now?: bigint): bigint | null {
   if (isNullLiteral(text)) return null;
-  return parseCalendarText(unquoteLiteralContent(text));
+  return parseCalendarText(unquoteLiteralContent(text), now);
+}
+
+/**
+ * True when a `datetime(...)` literal's value depends on the query time: `datetime()`,
+ * `datetime(now)` (both seen in Sentinel rules) and a time of day alone (`datetime("8:00 AM")`
+ * is that time today). parseDatetimeLiteral needs `now` for these.
+ */
+export function datetimeLiteralDependsOnNow(text: string): boolean {
+  const s = unquoteLiteralContent(text);
+  return s === '' || s === 'now' || TIME_ONLY_RE.test(s);
 }
 
 /**
  * What todatetime('...') accepts: the same formats as literals (the docs define them
- * together), surrounding whitespace ignored. Null when unparsable or out of range.
+ * together), surrounding whitespace ignored; a time of day alone is that time on the day of
+ * `now` when given. Null when unparsable or out of range.
  */
-export function parseDatetimeString(text: string): bigint | null {
+export function parseDatetimeString(text: string, now?: bigint): bigint | null {
   const s = text.trim();
-  if (s === '') return null;
-  return parseCalendarText(s);
+  if (s === '' || s === 'now') return null;
+  return parseCalendarText(s, now);
 }

@@ -31,7 +31,7 @@ const VALUE: ParamSpec = { name: 'value', types: 'any' };
 function conversion(
   name: string,
   returns: ScalarType,
-  convert: (type: ScalarType, value: Scalar) => Scalar,
+  convert: (type: ScalarType, value: Scalar, now: bigint) => Scalar,
   aliases: readonly string[] = [],
 ): ScalarFunctionDef {
   return {
@@ -40,7 +40,7 @@ function conversion(
     aliases,
     params: [VALUE],
     returns,
-    impl: (args, ctx) => convert(argTypeOf(ctx, 0, args[0] ?? null, name), args[0] ?? null),
+    impl: (args, ctx) => convert(argTypeOf(ctx, 0, args[0] ?? null, name), args[0] ?? null, ctx.now),
   };
 }
 
