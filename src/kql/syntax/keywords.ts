@@ -23,8 +23,8 @@ export const RESERVED_REFERENCE_NAMES = words(`
   graph-match graph-merge graph-to-table graph-shortest-paths graph-mark-components assert-schema
 `);
 
-/** Reserved words that may still be called as functions: `materialize(...)`, `toscalar(...)`. */
-export const CALLABLE_RESERVED = words('materialize toscalar totable');
+/** Reserved words that may still be called as functions: `toscalar(...)`. (`materialize` only as a let value.) */
+export const CALLABLE_RESERVED = words('toscalar totable');
 
 /** Words that cannot be used unbracketed as a declared name (`extend X = ...`, parameters). */
 export const RESERVED_DECLARED_NAMES = words(`

@@ -222,6 +222,12 @@ class Parser {
       value = this.parseFunctionDecl(true);
     } else if (this.atP('(') && this.isFunctionHead()) {
       value = this.parseFunctionDecl(false);
+    } else if (this.atW('materialize') && this.isP(this.peek(), '(')) {
+      // materialize() is only valid as the whole value of a let statement.
+      const t = this.next();
+      const name: Ident = { kind: 'Ident', start: t.start, end: t.end, name: t.text, quoted: false };
+      const args = this.parseArgs();
+      value = this.parsePipeTail({ kind: 'Call', start: t.start, end: this.prevEnd, name, args });
     } else {
       value = this.parsePipeExpr();
     }
@@ -311,10 +317,12 @@ class Parser {
     const start = this.next().start;
     const columns: ColumnDecl[] = [];
     let open = false;
-    if (!this.atP(')')) {
+    if (this.atP('*') && this.isP(this.peek(), ')')) {
+      this.next();
+      open = true;
+    } else {
       for (;;) {
-        if (this.eatP('*')) open = true;
-        else columns.push(this.parseColumnDecl());
+        columns.push(this.parseColumnDecl());
         if (!this.eatP(',')) break;
       }
     }
@@ -822,10 +830,9 @@ class Parser {
       if (this.atW('bin') && this.isP(this.peek(), '=')) {
         const binStart = this.next().start;
         this.next();
-        options.push({ kind: 'Option', start: binStart, end: this.tok.end, name: 'bin', value: this.parseUnary() });
+        const value = this.parseUnary();
+        options.push({ kind: 'Option', start: binStart, end: this.prevEnd, name: 'bin', value });
       }
-    } else if (aggregates.length === 0) {
-      this.errorAtToken(`expected an aggregate or 'by' after 'summarize', found ${this.describe(this.tok)}`);
     }
     return { kind: 'Summarize', start: t.start, end: this.prevEnd, keyword: t.text, options, aggregates, by };
   }
@@ -957,11 +964,9 @@ class Parser {
     const on: Expr[] = [];
     let where: Expr | undefined;
     if (this.eatW('on')) {
-      if (!this.atOperatorEnd()) {
-        for (;;) {
-          on.push(this.parseExpr());
-          if (!this.eatP(',')) break;
-        }
+      for (;;) {
+        on.push(this.parseRequiredExpr("after 'on'"));
+        if (!this.eatP(',')) break;
       }
     } else if (this.eatW('where')) {
       where = this.parseExpr();
@@ -1128,8 +1133,8 @@ class Parser {
       const start = this.tok.start;
       const name = this.parseName('any', 'as a property name');
       this.expectP('=', `after property '${name.name}'`);
-      props.push({ kind: 'Option', start, end: this.prevEnd, name: name.name, value: this.parseOptionValue(name.name) });
-      props[props.length - 1].end = this.prevEnd;
+      const value = this.parseOptionValue(name.name);
+      props.push({ kind: 'Option', start, end: this.prevEnd, name: name.name, value });
       // Name lists such as `ycolumns=a, b`: each further name becomes another value of the property.
       for (;;) {
         if (!this.atP(',')) break;
@@ -1195,7 +1200,8 @@ class Parser {
         const start = this.tok.start;
         const name = this.next().text;
         this.next();
-        withProps.push({ kind: 'Option', start, end: this.tok.end, name, value: this.parseOptionValue(name) });
+        const value = this.parseOptionValue(name);
+        withProps.push({ kind: 'Option', start, end: this.prevEnd, name, value });
       }
     }
     return { kind: 'Render', start: t.start, end: this.prevEnd, keyword: t.text, options: [], chartType, withProps };
@@ -1473,7 +1479,8 @@ class Parser {
         const start = this.tok.start;
         const name = this.parseName('any', "in 'reduce ... with'");
         this.expectP('=', `after '${name.name}'`);
-        withProps.push({ kind: 'Option', start, end: this.tok.end, name: name.name, value: this.parseOptionValue(name.name) });
+        const value = this.parseOptionValue(name.name);
+        withProps.push({ kind: 'Option', start, end: this.prevEnd, name: name.name, value });
         if (!this.eatP(',')) break;
       }
     }
