@@ -62,3 +62,25 @@ test('not, assert, new_guid, environment functions', () => {
     assert.equal(def(name).impl, undefined, `${name} is refused at run time`);
   }
 });
+
+test('every function of the six groups is a known ADX function; fixed return types agree with the oracle', async () => {
+  const { KNOWN_FUNCTIONS } = await import('../../src/kql/semantics/known-functions.js');
+  const groups = await Promise.all([
+    import('../../src/kql/functions/scalar/string.js').then((m) => m.stringFunctions),
+    import('../../src/kql/functions/scalar/regex.js').then((m) => m.regexFunctions),
+    import('../../src/kql/functions/scalar/math.js').then((m) => m.mathFunctions),
+    import('../../src/kql/functions/scalar/hash.js').then((m) => m.hashFunctions),
+    import('../../src/kql/functions/scalar/url.js').then((m) => m.urlFunctions),
+    Promise.resolve(miscFunctions),
+  ]);
+  for (const d of groups.flat()) {
+    for (const name of [d.name, ...(d.aliases ?? [])]) {
+      const known = KNOWN_FUNCTIONS.find((k) => k.name === name && k.kind === 'scalar');
+      assert.ok(known, `${name} is an ADX scalar function`);
+      const fixed = known.sigs.map((s) => s.ret).filter((r) => !r.startsWith('@'));
+      if (typeof d.returns === 'string' && fixed.length > 0) {
+        assert.ok(fixed.includes(d.returns), `${name}: returns ${d.returns}, the oracle says ${fixed.join('|')}`);
+      }
+    }
+  }
+});
