@@ -1,0 +1,74 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { q, run, table } from './helpers.js';
+
+const E = table('Host:string, User:string, Bytes:long, T:datetime', [
+  ['h1', 'alice', 10, 638396640000000000n],
+  ['h2', 'bob', 5, 638396640000000000n + 36000000000n],
+  ['h1', 'bob', 7, 638396640000000000n + 72000000000n],
+  ['h1', 'alice', null, 638396640000000000n + 864000000000n],
+]);
+
+test('summarize with auto names, by-columns first, groups in first-seen order', () => {
+  assert.deepEqual(q('E | summarize count(), sum(Bytes), dcount(User) by Host', { E }), [
+    'Host:string, count_:long, sum_Bytes:long, dcount_User:long', [['h1', 3, 17, 2], ['h2', 1, 5, 1]],
+  ]);
+});
+
+test('summarize without by yields one row, even over no input', () => {
+  assert.deepEqual(q('E | where Bytes > 100 | summarize n = count(), s = sum(Bytes)', { E })[1], [[0, 0]]);
+  assert.deepEqual(q('E | where Bytes > 100 | summarize count() by Host', { E })[1], []);
+});
+
+test('summarize by several keys and by bin() of a datetime', () => {
+  assert.deepEqual(q('E | summarize c = count() by Host, User', { E })[1], [['h1', 'alice', 2], ['h2', 'bob', 1], ['h1', 'bob', 1]]);
+  assert.deepEqual(q('E | summarize c = count() by bin(T, 1d)', { E }), [
+    'T:datetime, c:long', [['2024-01-01T00:00:00.0000000Z', 3], ['2024-01-02T00:00:00.0000000Z', 1]],
+  ]);
+});
+
+test('arg_max(x, *) expands to every column; clashes get a numeric suffix', () => {
+  assert.deepEqual(q('E | summarize arg_max(Bytes, *) by Host', { E }), [
+    'Host:string, Bytes:long, User:string, T:datetime',
+    [['h1', 10, 'alice', '2024-01-01T00:00:00.0000000Z'], ['h2', 5, 'bob', '2024-01-01T01:00:00.0000000Z']],
+  ]);
+  assert.equal(q('E | summarize arg_max(T, Host) by Host', { E })[0], 'Host:string, T:datetime, Host1:string');
+});
+
+test('make_set, make_list, min/max, avg and countif', () => {
+  assert.deepEqual(q('E | summarize make_set(User), make_list(Bytes), min(T), avg(Bytes), countif(Bytes > 6) by Host | where Host == "h1"', { E })[1], [
+    ['h1', ['alice', 'bob'], [10, 7], '2024-01-01T00:00:00.0000000Z', 8.5, 2],
+  ]);
+});
+
+test('an item may be an expression over aggregates', () => {
+  assert.deepEqual(q('E | summarize pct = 100.0 * countif(User == "bob") / count() by Host', { E }), [
+    'Host:string, pct:real', [['h1', 100 / 3], ['h2', 100]],
+  ]);
+});
+
+test('summarize by with no aggregates is distinct; distinct keeps first-seen order', () => {
+  assert.deepEqual(q('E | summarize by User', { E })[1], [['alice'], ['bob']]);
+  assert.deepEqual(q('E | distinct Host, User', { E })[1], [['h1', 'alice'], ['h2', 'bob'], ['h1', 'bob']]);
+  assert.equal(q('E | distinct *', { E })[1].length, 4);
+});
+
+test('hints are accepted and ignored', () => {
+  assert.deepEqual(q('E | summarize hint.shufflekey = Host count() by Host', { E })[1], [['h1', 3], ['h2', 1]]);
+});
+
+test('scalar functions are not aggregations', () => {
+  assert.throws(() => run('E | summarize strlen(Host)', { E }), /aggregation/);
+});
+
+test('property: grouped counts sum to the row count and match a naive count', () => {
+  fc.assert(fc.property(fc.array(fc.tuple(fc.constantFrom('a', 'b', 'c', ''), fc.integer({ min: 0, max: 3 })), { maxLength: 100 }), (rs) => {
+    const X = table('k:string, n:long', rs);
+    const [, got] = q('X | summarize c = count() by k, n', { X });
+    const naive = new Map<string, number>();
+    for (const [k, n] of rs) naive.set(`${k}|${n}`, (naive.get(`${k}|${n}`) ?? 0) + 1);
+    assert.equal(got.length, naive.size);
+    for (const [k, n, c] of got) assert.equal(c, naive.get(`${k}|${n}`));
+  }), { numRuns: 50 });
+});
