@@ -62,7 +62,8 @@ export function valuesEqual(type: ScalarType, a: Scalar, b: Scalar): boolean {
 
 /**
  * A hash key for group-by and join: equal values (within a type, and across int/long/real
- * for numbers) give equal keys. NaN keys group together; -0 groups with 0.
+ * for numbers) give equal keys. NaN keys group together; -0 groups with 0. Keys of different
+ * types may coincide (the string 't5' and the datetime of 5 ticks): key one type per map.
  */
 export function keyOf(type: ScalarType, value: Scalar): string | number {
   switch (type) {
@@ -77,7 +78,7 @@ export function keyOf(type: ScalarType, value: Scalar): string | number {
     case 'datetime':
     case 'timespan': return `t${value as bigint}`;
     case 'string':
-    case 'guid': return `s${value as string}`;
+    case 'guid': return value as string;
     case 'dynamic': return `d${canonicalDynamicText(value as DynamicValue)}`;
   }
 }

@@ -13,6 +13,8 @@ import { formatReal } from './numbers.js';
 const MAX_EXACT = 2 ** 53;
 /** A run of 16+ digits may be an integer beyond 2^53: such text takes the exact path. */
 const LONG_DIGIT_RUN = /\d{16}/;
+const FIRST_NON_SPACE = /[^ \t\n\r]/;
+const JSON_START = /[{["\-0-9tfn]/;
 
 export interface JsonParseOptions {
   /**
@@ -280,7 +282,10 @@ export function parseJsonStrict(text: string, opts: JsonParseOptions = {}): Dyna
  * the string itself as a dynamic string (as the docs specify). Empty or blank text is null.
  */
 export function parseJson(text: string): DynamicValue {
-  if (text.trim() === '') return null;
+  const first = FIRST_NON_SPACE.exec(text);
+  if (first === null) return null;
+  // Most non-JSON text is caught here, sparing JSON.parse's costly exception per row.
+  if (!JSON_START.test(first[0])) return text;
   if (!LONG_DIGIT_RUN.test(text)) {
     try {
       return JSON.parse(text) as DynamicValue;
