@@ -89,4 +89,8 @@ test('make-series, print, join clash renaming', () => {
     { by: ['s'], aggregates: ['count_', 'sum_a'], axis: 'TimeGenerated' });
   assert.deepEqual(printColumnNames([item(lit('long', 1)), item(lit('string', 'x')), item(lit('long', 2), 'a'), item(call('now'))]), [['print_0'], ['print_1'], ['a'], ['print_3']]);
   assert.deepEqual(joinRightColumnNames(['a', 's', 'TimeGenerated'], ['a', 's', 'y', 'TimeGenerated']), ['a1', 's1', 'y', 'TimeGenerated1']);
+  // print X=1, X1=2 | join (print X=1, X1=2, X2=3) on X  ->  X3, X11, X2
+  assert.deepEqual(joinRightColumnNames(['X', 'X1'], ['X', 'X1', 'X2']), ['X3', 'X11', 'X2']);
+  // T | join (U | extend a1=1) on a  ->  a2, ..., a1
+  assert.deepEqual(joinRightColumnNames(['a', 's'], ['a', 'y', 'a1']), ['a2', 'y', 'a1']);
 });

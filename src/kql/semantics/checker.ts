@@ -15,11 +15,11 @@ import { knownAggregate, knownPlugin, knownScalar, typeBuiltinCall } from './fun
 import {
   COUNT_COLUMN, expressionName, extendColumnNames, joinRightColumnNames, makeSeriesColumnNames,
   printColumnNames, projectColumnNames, summarizeColumnNames, topHittersAggregateName,
-  topNestedAggregateName, unionConflictName, uniqueColumnName, aggregateColumnNames, type NamingContext,
+  topNestedAggregateName, unionConflictName, uniqueColumnName, aggregateColumnNames, tupleColumns, type NamingContext,
 } from './naming.js';
 import { OPERATOR_RESULT_CODES } from './operator-types.js';
 import {
-  Scope, closedSchema, findColumn, type RowColumn, type RowSchema, type StoredFunctionSchema,
+  Scope, closedSchema, storedSchema, tableSchema, findColumn, type RowColumn, type RowSchema, type StoredFunctionSchema,
   type SymbolEntry, type TypeOrUnknown,
 } from './scope.js';
 
@@ -233,7 +233,7 @@ class Checker {
         const target = unparen(e.target);
         if (target.kind === 'Call' && (target.name.name === 'database' || target.name.name === 'cluster')) {
           const local = this.env.tables.get(e.member.name);
-          return local !== undefined ? closedSchema(local) : { columns: [], open: true };
+          return local !== undefined ? tableSchema(local) : { columns: [], open: true };
         }
         this.expr(e, { row: EMPTY_ROW, scope, aggregates: false });
         return { columns: [], open: true };
@@ -253,7 +253,7 @@ class Checker {
     if (s !== undefined) {
       switch (s.kind) {
         case 'tabular': return s.schema;
-        case 'stored': return closedSchema(s.fn.resultColumns);
+        case 'stored': return storedSchema(s.fn.resultColumns);
         case 'function': return this.invokeUserFunction(s, [], scope, at, undefined).schema ?? { columns: [], open: true };
         case 'scalar':
           this.report(error(CODES.expectedTabular, `'${name}' is a scalar value, not a table`, at));
@@ -261,7 +261,7 @@ class Checker {
       }
     }
     const t = this.env.tables.get(name);
-    if (t !== undefined) return closedSchema(t);
+    if (t !== undefined) return tableSchema(t);
     if (name.includes('*')) return this.wildcardTables(name);
     if (fuzzy) {
       this.report(warning(CODES.fuzzyUnionMissingTable, `table '${name}' does not exist; isfuzzy=true skips it`, at));
@@ -275,7 +275,7 @@ class Checker {
   /** `union Syslog*`: every table whose name matches, merged as union does. */
   private wildcardTables(pattern: string): RowSchema {
     const re = wildcardRegex(pattern);
-    const legs = [...this.env.tables].filter(([n]) => re.test(n)).map(([, t]) => closedSchema(t));
+    const legs = [...this.env.tables].filter(([n]) => re.test(n)).map(([, t]) => tableSchema(t));
     return legs.length === 0 ? { columns: [], open: true } : this.mergeUnion(legs, 'outer');
   }
 
@@ -289,7 +289,7 @@ class Checker {
     if (s?.kind === 'function') return this.invokeUserFunction(s, call.args, scope, call, undefined).schema ?? { columns: [], open: true };
     if (s?.kind === 'stored') {
       this.exprArgs(call.args, { row: EMPTY_ROW, scope, aggregates: false });
-      return closedSchema(s.fn.resultColumns);
+      return storedSchema(s.fn.resultColumns);
     }
     if (s?.kind === 'tabular') return s.schema;
     switch (name) {
@@ -479,8 +479,15 @@ class Checker {
         if (op.limit !== undefined) this.expr(op.limit, { row: EMPTY_ROW, scope, aggregates: false });
         return this.mvExpand(op.items, op.options, row, scope);
       case 'MvApply': {
-        const expanded = this.mvExpand(op.items, op.options, row, scope);
-        return this.tabular(op.subquery, scope, expanded);
+        if (op.limit !== undefined) this.expr(op.limit, { row: EMPTY_ROW, scope, aggregates: false });
+        // The subquery sees the row with each applied item moved to the end; its result is
+        // appended to the input's other columns.
+        const naming = this.naming(row, scope);
+        const itemNames = new Set(op.items.map((it) => it.item.names[0]?.name ?? expressionName(it.item.expr, naming)));
+        const base: RowSchema = { columns: row.columns.filter((c) => !itemNames.has(c.name)), open: row.open };
+        const expanded = this.mvExpand(op.items, op.options, base, scope, row);
+        const sub = this.tabular(op.subquery, scope, expanded);
+        return { columns: [...base.columns, ...sub.columns.filter((c) => findColumn(base, c.name) === undefined)], open: base.open || sub.open };
       }
       case 'Parse': {
         this.expr(op.source, ctx);
@@ -507,7 +514,7 @@ class Checker {
       case 'Invoke': {
         const s = scope.lookup(op.call.name.name);
         if (s?.kind === 'function') return this.invokeUserFunction(s, op.call.args, scope, op.call, undefined, row).schema ?? { columns: [], open: true };
-        if (s?.kind === 'stored') return closedSchema(s.fn.resultColumns);
+        if (s?.kind === 'stored') return storedSchema(s.fn.resultColumns);
         this.report(error(CODES.unknownFunction, `unknown function '${op.call.name.name}'${didYouMean(op.call.name.name, this.functionNames(scope))}`, op.call.name));
         return { columns: [], open: true };
       }
@@ -602,13 +609,19 @@ class Checker {
           this.report(error(CODES.duplicateColumn, `column '${name}' is assigned twice in the same extend`, item.names[k] ?? item));
         }
         seen.add(name);
-        const type = itemNames.length > 1 ? 'unknown' : t;
+        const type = itemNames.length > 1 ? this.tupleMemberType(item, k) : t;
         const existing = columns.find((c) => c.name === name);
         if (existing !== undefined) existing.type = type;
         else columns.push({ name, type });
       });
     });
     return { columns, open: row.open };
+  }
+
+  /** The type of member k of a tuple-valued item (series_stats, ...); dynamic when unknown. */
+  private tupleMemberType(item: NamedExpr, k: number): TypeOrUnknown {
+    const t = tupleColumns(item.expr, [])?.[k]?.type;
+    return t !== undefined && isTypeName(t) ? t : 'dynamic';
   }
 
   private project(items: readonly NamedExpr[], row: RowSchema, scope: Scope): RowSchema {
@@ -622,7 +635,7 @@ class Checker {
           this.report(error(CODES.duplicateColumn, `column '${name}' is declared twice`, item.names[k] ?? item));
           return;
         }
-        out.push({ name, type: itemNames.length > 1 ? 'unknown' : t });
+        out.push({ name, type: itemNames.length > 1 ? this.tupleMemberType(item, k) : t });
       });
     });
     return { columns: out, open: false };
@@ -671,7 +684,7 @@ class Checker {
   private aggregateItemTypes(item: NamedExpr, row: RowSchema, scope: Scope, byNames: readonly string[]): TypeOrUnknown[] {
     const call = unparen(item.expr);
     const ctx: ExprContext = { row, scope, aggregates: true };
-    if (call.kind === 'Call' && scope.lookup(call.name.name) === undefined) {
+    if (call.kind === 'Call' && !this.isUserFunction(call.name.name, scope)) {
       const shape = aggregateColumnNames(call, row.columns.map((c) => c.name), byNames, this.naming(row, scope));
       if (shape.kind === 'multi') {
         this.expr(call, ctx);
@@ -707,8 +720,14 @@ class Checker {
   }
 
   private isAggregateName(name: string, scope: Scope): boolean {
-    if (scope.lookup(name) !== undefined) return false;
+    if (this.isUserFunction(name, scope)) return false;
     return this.env.registry?.aggregate(name) !== undefined || knownAggregate(name) !== undefined;
+  }
+
+  /** A let-bound or stored function of that name shadows the built-in (a let-bound scalar does not). */
+  private isUserFunction(name: string, scope: Scope): boolean {
+    const s = scope.lookup(name);
+    return s?.kind === 'function' || s?.kind === 'stored';
   }
 
   private makeSeries(op: MakeSeriesOp, row: RowSchema, scope: Scope): RowSchema {
@@ -728,11 +747,12 @@ class Checker {
     return { columns: out, open: false };
   }
 
-  private mvExpand(items: readonly MvExpandItem[], options: readonly { name: string; value: Expr }[], row: RowSchema, scope: Scope): RowSchema {
+  /** `source` is the row the item expressions read (mv-apply removes the items from `row` first). */
+  private mvExpand(items: readonly MvExpandItem[], options: readonly { name: string; value: Expr }[], row: RowSchema, scope: Scope, source: RowSchema = row): RowSchema {
     const columns = row.columns.map((c) => ({ ...c }));
-    const naming = this.naming(row, scope);
+    const naming = this.naming(source, scope);
     for (const it of items) {
-      this.expr(it.item.expr, { row, scope, aggregates: false });
+      this.expr(it.item.expr, { row: source, scope, aggregates: false });
       const name = it.item.names[0]?.name ?? (expressionName(it.item.expr, naming) || 'Column1');
       const type: TypeOrUnknown = it.toType?.type ?? 'dynamic';
       const existing = columns.find((c) => c.name === name);
@@ -885,7 +905,9 @@ class Checker {
         if (knownPlugin(name) === undefined) {
           this.report(error(CODES.unknownPlugin, `unknown plugin '${name}'`, plugin.name));
         }
-        return { columns: [], open: true };
+        // Most plugins keep (some of) the input columns and add their own; which ones is
+        // plugin-specific, so the result is open and the input's columns keep their types.
+        return { columns: row.columns, open: true };
     }
   }
 

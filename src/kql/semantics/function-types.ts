@@ -90,6 +90,8 @@ function typeOfArg(args: ArgInfo[], i: number): TypeOrUnknown {
 function knownReturn(fn: KnownFunction, sig: KnownSignature, args: ArgInfo[]): TypeOrUnknown {
   const r = sig.ret;
   if (!r.startsWith('@')) return SCALAR_NAMES.has(r) ? (r as ScalarType) : 'unknown';
+  // case(cond, value, cond, value, ..., else): the conditions do not take part in the result.
+  if (fn.name === 'case') return customReturn('case', args);
   switch (r) {
     case '@Parameter0': case '@Parameter0Literal': return typeOfArg(args, 0);
     case '@Parameter1': case '@Parameter1Literal': return typeOfArg(args, 1);

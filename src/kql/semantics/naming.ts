@@ -59,7 +59,11 @@ export function expressionName(expr: Expr, ctx: NamingContext = NO_CONTEXT): str
       return `${target}_${key}`;
     }
     case 'Call':
-      return callName(e, scalarByName.get(e.name.name), ctx);
+      // An aggregate wrapped in a scalar call (`tostring(make_set(x))`) is named like the aggregate.
+      return callName(e, scalarByName.get(e.name.name) ?? aggregateByName.get(e.name.name), ctx);
+    case 'NamedArg':
+      // `bin(Bucket = Timestamp, 5m)`: the inner name names the column.
+      return e.name.name;
     default:
       return '';
   }
@@ -95,6 +99,20 @@ function callName(call: CallExpr, fn: KnownFunction | undefined, ctx: NamingCont
     default:
       return '';
   }
+}
+
+/**
+ * The columns a call to a tuple-returning function (series_stats, series_fit_line,
+ * series_decompose_anomalies, ...) produces: `(a, b) = f(x)` names the first members, the rest
+ * (or all, when unnamed) are `f_x_member`. Undefined for any other expression.
+ */
+export function tupleColumns(expr: Expr, explicit: readonly string[], ctx: NamingContext = NO_CONTEXT): { name: string; type: string }[] | undefined {
+  const e = unparen(expr);
+  if (e.kind !== 'Call' || e.target !== undefined || ctx.isUserFunction?.(e.name.name)) return undefined;
+  const fn = scalarByName.get(e.name.name);
+  if (fn?.tuple === undefined) return undefined;
+  const argName = e.args[0] === undefined ? '' : expressionName(e.args[0], ctx);
+  return fn.tuple.map((m, i) => ({ name: explicit[i] ?? `${fn.name}_${argName}_${m.name}`, type: m.type }));
 }
 
 /** `base` if free, else `base1`, `base2`, ... (ADX's clash renaming: `TimeGenerated1`, `Domain1`). */
@@ -144,7 +162,8 @@ export function unionConflictName(name: string, type: string): string {
 export function extendColumnNames(items: readonly NamedExpr[], inputColumns: readonly string[], ctx: NamingContext = NO_CONTEXT): string[][] {
   const taken = new Set(inputColumns);
   return items.map((item) => {
-    const names = explicitNames(item) ?? [expressionName(item.expr, ctx) || nextColumnName(taken)];
+    const tuple = tupleColumns(item.expr, item.names.map((n) => n.name), ctx);
+    const names = tuple?.map((c) => c.name) ?? explicitNames(item) ?? [expressionName(item.expr, ctx) || nextColumnName(taken)];
     for (const n of names) taken.add(n);
     return names;
   });
@@ -158,7 +177,9 @@ export function extendColumnNames(items: readonly NamedExpr[], inputColumns: rea
 export function projectColumnNames(items: readonly NamedExpr[], ctx: NamingContext = NO_CONTEXT): string[][] {
   const taken = new Set<string>();
   return items.map((item) => {
-    const names = explicitNames(item) ?? [derivedOrColumnN(item.expr, taken, ctx)];
+    const tuple = tupleColumns(item.expr, item.names.map((n) => n.name), ctx);
+    const names = tuple?.map((c, i) => (i < item.names.length ? c.name : uniqueColumnName(c.name, taken)))
+      ?? explicitNames(item) ?? [derivedOrColumnN(item.expr, taken, ctx)];
     for (const n of names) taken.add(n);
     return names;
   });
@@ -221,7 +242,9 @@ export function aggregateColumnNames(
     const values = args.slice(weighted ? 2 : 1);
     return { kind: 'percentiles', names: values.map((v) => `percentile_${of}_${percentileSuffix(v)}`) };
   }
-  if (fn === undefined || ctx.isUserFunction?.(name)) return { kind: 'single', name: '' };
+  if (ctx.isUserFunction?.(name)) return { kind: 'single', name: '' };
+  // A scalar around an aggregate (`tostring(make_set(x))`) is named by the scalar's own rule.
+  if (fn === undefined) return { kind: 'single', name: expressionName(call, ctx) };
   return { kind: 'single', name: callName(call, fn, ctx) };
 }
 
@@ -322,8 +345,11 @@ export function makeSeriesColumnNames(
  * gets a numeric suffix (`a1`, `TimeGenerated1`).
  */
 export function joinRightColumnNames(leftColumns: readonly string[], rightColumns: readonly string[]): string[] {
-  const taken = new Set(leftColumns);
+  const left = new Set(leftColumns);
+  // A new name must not collide with any column of either side: `X, X1 | join (X, X1)` gives X2, X11.
+  const taken = new Set([...leftColumns, ...rightColumns]);
   return rightColumns.map((c) => {
+    if (!left.has(c)) return c;
     const n = uniqueColumnName(c, taken);
     taken.add(n);
     return n;

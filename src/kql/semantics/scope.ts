@@ -65,6 +65,36 @@ export function closedSchema(columns: readonly ColumnSchema[] | readonly RowColu
   return { columns: columns.map((c) => ({ name: c.name, type: c.type })), open: false };
 }
 
+/**
+ * A stored schema as a row. Schema files sometimes list a column twice; a table cannot have
+ * that, so only the first occurrence counts.
+ */
+export function storedSchema(columns: readonly ColumnSchema[]): RowSchema {
+  const seen = new Set<string>();
+  const out: RowColumn[] = [];
+  for (const c of columns) {
+    if (seen.has(c.name)) continue;
+    seen.add(c.name);
+    out.push({ name: c.name, type: c.type });
+  }
+  return { columns: out, open: false };
+}
+
+/** A table schema as a row; a column listed twice is renamed as ADX renames clashes (`X1`). */
+export function tableSchema(columns: readonly ColumnSchema[]): RowSchema {
+  const seen = new Set<string>();
+  const out: RowColumn[] = [];
+  for (const c of columns) {
+    let name = c.name;
+    if (seen.has(name)) {
+      for (let i = 1; seen.has(name); i++) name = `${c.name}${i}`;
+    }
+    seen.add(name);
+    out.push({ name, type: c.type });
+  }
+  return { columns: out, open: false };
+}
+
 export const OPEN_EMPTY: RowSchema = Object.freeze({ columns: [], open: true }) as RowSchema;
 
 export function findColumn(schema: RowSchema, name: string): RowColumn | undefined {
