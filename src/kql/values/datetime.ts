@@ -295,7 +295,7 @@ const TIME = String.raw`(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?`;
 const ZONE = String.raw`Z|[+-]\d{2}(?::?\d{2})?|(?:GMT|UTC|UT)[+-]\d{2}(?::?\d{2})?|[A-Za-z]{1,4}`;
 
 // ISO 8601 and the docs' "sortable" forms: 2014-11-08[T| ]15:05[:25[.1234567]][Z|+hh:mm| GMT]
-const ISO_RE = new RegExp(String.raw`^(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:T|\s+)${TIME}(?:\s*(${ZONE}))?)?$`, 'i');
+const ISO_RE = new RegExp(String.raw`^(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:T|\s+)${TIME}(?:\s*([AP]M))?(?:\s*(${ZONE}))?)?$`, 'i');
 // RFC 822 / 1123: [Sat, ]8 Nov 14 15:05[:02] [GMT]
 const RFC822_RE = new RegExp(String.raw`^(?:([A-Za-z]+),?\s+)?(\d{1,2})\s+([A-Za-z]+)\s+(\d{4}|\d{2})\s+${TIME}(?:\s+(${ZONE}))?$`);
 // RFC 850: [Saturday, ]08-Nov-14 15:05[:02] [GMT]
@@ -324,7 +324,7 @@ function parseCalendarText(s: string, now: bigint | undefined): bigint | null {
   if (m) {
     return ticksFromFields({
       year: Number(m[1]), month: Number(m[2]), day: Number(m[3]),
-      hour: m[4], minute: m[5], second: m[6], fraction: m[7], zone: m[8],
+      hour: m[4], minute: m[5], second: m[6], fraction: m[7], meridiem: m[8], zone: m[9],
     });
   }
   m = RFC822_RE.exec(s) ?? RFC850_RE.exec(s);
