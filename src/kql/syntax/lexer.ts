@@ -216,6 +216,8 @@ export function lex(text: string): LexResult {
     diagnostics.push({ message: `unexpected character '${text.slice(start, pos)}'`, start, end: pos });
   }
   tokens.push({ kind: 'eof', text: '', start: n, end: n });
+  // An escape at the very end of the text can point one past it.
+  for (const d of diagnostics) d.end = Math.min(d.end, n);
   return { tokens, diagnostics };
 }
 
@@ -312,6 +314,7 @@ function scanString(text: string, pos: number, diagnostics: LexDiagnostic[]): { 
   let q = pos + 1;
   for (;;) {
     if (q >= text.length || text[q] === '\n' || text[q] === '\r') {
+      q = Math.min(q, text.length);
       diagnostics.push({ message: `unterminated string literal: missing closing ${quote}`, start, end: q });
       return { end: q, value };
     }

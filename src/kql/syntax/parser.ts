@@ -38,8 +38,31 @@ export interface ParseResult {
 }
 
 export function parse(text: string): ParseResult {
-  return new Parser(text).parseQuery();
+  try {
+    return new Parser(text).parseQuery();
+  } catch (e) {
+    // A parser bug must not take the caller down; the fuzz test asserts this never happens.
+    const message = `internal parser error: ${e instanceof Error ? e.message : String(e)}`;
+    return {
+      query: { kind: 'Query', start: 0, end: text.length, statements: [] },
+      diagnostics: [{ severity: 'error', code: SYNTAX_ERROR, message, start: 0, end: 0 }],
+    };
+  }
 }
+
+function clampEmptyRanges(value: unknown): void {
+  if (value === null || typeof value !== 'object') return;
+  if (Array.isArray(value)) {
+    for (const v of value) clampEmptyRanges(v);
+    return;
+  }
+  const o = value as Record<string, unknown>;
+  if (typeof o.start === 'number' && typeof o.end === 'number' && o.end < o.start) o.end = o.start;
+  for (const [k, v] of Object.entries(o)) if (!(k === 'value' && o.kind === 'Literal')) clampEmptyRanges(v);
+}
+
+/** Deeper nesting than this is refused rather than risking the JS stack. */
+const MAX_NESTING = 256;
 
 /** Largest integer a JS number holds exactly; long literals beyond it are refused (types.ts). */
 const MAX_EXACT = 2n ** 53n;
@@ -53,6 +76,8 @@ class Parser {
   private readonly diagnostics: Diagnostic[] = [];
   /** Inside `search`/`find` predicates `Col:"text"` means `Col has "text"`. */
   private colonIsHas = false;
+  /** Current recursion depth of nested expressions, bounded by MAX_NESTING. */
+  private nesting = 0;
 
   constructor(private readonly text: string) {
     const lexed = lex(text);
@@ -186,10 +211,25 @@ class Parser {
       }
     }
     const query: Query = { kind: 'Query', start: 0, end: this.text.length, statements };
+    // Recovery can leave a node that consumed nothing ending before it starts; make it empty.
+    if (this.diagnostics.length > 0) clampEmptyRanges(query);
     return { query, diagnostics: this.diagnostics };
   }
 
   private parseStatement(): Statement {
+    if (this.nesting >= MAX_NESTING) {
+      const e = this.tooDeep();
+      return { kind: 'ExprStatement', start: e.start, end: e.end, expr: e };
+    }
+    this.nesting++;
+    try {
+      return this.parseStatementInner();
+    } finally {
+      this.nesting--;
+    }
+  }
+
+  private parseStatementInner(): Statement {
     const t = this.tok;
     if (t.kind === 'ident') {
       switch (t.text) {
@@ -530,8 +570,22 @@ class Parser {
 
   /** A full tabular or scalar expression: a source followed by `| operator`s. */
   private parsePipeExpr(): Expr {
-    const head = this.parsePipeHead();
-    return this.parsePipeTail(head);
+    if (this.nesting >= MAX_NESTING) return this.tooDeep();
+    this.nesting++;
+    try {
+      const head = this.parsePipeHead();
+      return this.parsePipeTail(head);
+    } finally {
+      this.nesting--;
+    }
+  }
+
+  private tooDeep(): Expr {
+    const start = this.tok.start;
+    this.error(`expression nested too deeply (more than ${MAX_NESTING} levels)`, start, this.tok.end);
+    // Skip the rest of the query: recovering inside such nesting would only recurse again.
+    while (!this.atEof()) this.next();
+    return this.errorExpr(start);
   }
 
   private parsePipeHead(): Expr {
@@ -1496,6 +1550,16 @@ class Parser {
   // Equality, relational and string operators do not chain: `a == b == c` is an error.
 
   parseExpr(): Expr {
+    if (this.nesting >= MAX_NESTING) return this.tooDeep();
+    this.nesting++;
+    try {
+      return this.parseOr();
+    } finally {
+      this.nesting--;
+    }
+  }
+
+  private parseOr(): Expr {
     let left = this.parseAnd();
     while (this.atW('or')) {
       this.next();
@@ -1608,8 +1672,11 @@ class Parser {
   private parseUnary(): Expr {
     const t = this.tok;
     if (this.atP('-') || this.atP('+')) {
+      if (this.nesting >= MAX_NESTING) return this.tooDeep();
       this.next();
+      this.nesting++;
       const operand = this.parseUnary();
+      this.nesting--;
       // A signed number is one literal, as ADX treats it (datatable rows, `split(x)[-1]`).
       if (operand.kind === 'Literal' && operand.start === t.end && (operand.type === 'long' || operand.type === 'real' || operand.type === 'timespan') && operand.value !== null) {
         const v = operand.value;
@@ -1893,6 +1960,19 @@ class Parser {
   }
 
   private parseJsonValue(): DynamicValue {
+    if (this.nesting >= MAX_NESTING) {
+      this.tooDeep();
+      return null;
+    }
+    this.nesting++;
+    try {
+      return this.parseJsonValueInner();
+    } finally {
+      this.nesting--;
+    }
+  }
+
+  private parseJsonValueInner(): DynamicValue {
     const t = this.tok;
     if (this.atP('{')) {
       this.next();
