@@ -968,7 +968,11 @@ class Checker {
         return 'bool';
       }
       case 'In': {
-        this.expr(e.expr, ctx);
+        const t = this.expr(e.expr, ctx);
+        // Case-insensitive and term matching compare text; `in`/`!in` compare any scalar.
+        if (e.op !== 'in' && e.op !== '!in' && t !== 'string' && t !== 'dynamic' && t !== 'unknown') {
+          this.report(error(CODES.operatorTypes, `operator '${e.op}' needs a string or dynamic value on its left, not ${t}`, e.expr));
+        }
         for (const item of e.list) {
           if (this.isTabular(item, ctx.scope)) this.tabular(item, ctx.scope);
           else this.expr(item, { ...ctx, aggregates: false });
@@ -1114,6 +1118,8 @@ class Checker {
   }
 
   private report(d: Diagnostic): void {
+    // A let-bound table checked at several uses must not repeat the same finding.
+    if (this.diagnostics.some((x) => x.start === d.start && x.end === d.end && x.code === d.code && x.message === d.message)) return;
     this.diagnostics.push(d);
   }
 }
