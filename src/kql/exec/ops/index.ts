@@ -17,6 +17,7 @@ import { compileCount, compileTake } from './take.js';
 import { compileUnion } from './union.js';
 import { compileJoin, compileLookup } from './join.js';
 import { compileMvExpand } from './mvexpand.js';
+import { compileParse } from './parse.js';
 
 export function compileOperator(c: Compiler, input: Relation, op: QueryOperator, scope: Scope): Relation {
   c.ctx.checkpoint();
@@ -43,6 +44,7 @@ export function compileOperator(c: Compiler, input: Relation, op: QueryOperator,
     case 'Join': return compileJoin(c, input, op, scope);
     case 'Lookup': return compileLookup(c, input, op, scope);
     case 'MvExpand': return compileMvExpand(c, input, op, scope);
+    case 'Parse': return compileParse(c, input, op, scope);
     default:
       throw new NotSupportedError(`the '${op.keyword}' operator`, op.start, op.end);
   }
