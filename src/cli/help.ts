@@ -7,7 +7,7 @@ Runs one KQL query over tables loaded from files and prints the result.
 The query comes from QUERY, from -f FILE, or from standard input.
 
 Options:
-  -f, --file FILE          read the query from FILE
+  -f, --file FILE          read the query from FILE (.kql, or a rule .yaml: its query)
   --data PATH              load data (repeatable): FILE (table named after the file,
                            VMConnection.csv -> VMConnection), Name=FILE, or a folder
                            (every supported file in it). Formats: .csv .tsv .json

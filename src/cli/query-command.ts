@@ -7,10 +7,10 @@ import {
   choiceOption, listOption, parseCommandArgs, positiveNumberOption, stringOption, UsageError,
 } from './args.js';
 import { COMMAND_HELP } from './help.js';
-import { queryInputFromText } from './inputs.js';
+import { queryInputFromText, readQueryInput, type QueryInput } from './inputs.js';
 import { EXIT_ERROR, EXIT_OK, type CliIO } from './main.js';
 import { OUTPUT_FORMATS, render } from './render.js';
-import { InputReporter } from './report.js';
+import { InputReporter, inputProblemDiagnostic, toFileDiagnostics } from './report.js';
 
 /** How many bad-cell messages to show per file and column before summarising the rest. */
 const ISSUES_SHOWN_PER_GROUP = 3;
@@ -51,24 +51,23 @@ export async function queryCommand(argv: string[], io: CliIO): Promise<number> {
   const file = stringOption(args, 'file');
   if (args.positionals.length > 1) throw new UsageError('give the query as one argument (quote it)', 'query');
   if (file !== undefined && args.positionals.length > 0) throw new UsageError('give the query either as an argument or with -f, not both', 'query');
-  let text: string;
-  let name: string;
+  let input: QueryInput;
   if (file !== undefined) {
-    try {
-      text = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
-    } catch (e) {
-      throw new UsageError(`cannot read query file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'query');
+    if (!fs.existsSync(file)) throw new UsageError(`no such query file: ${file}`, 'query');
+    // A rule YAML runs its `query`; errors point at the YAML file's lines.
+    input = await readQueryInput(file);
+    if (input.problem) {
+      io.stderr(new InputReporter(input).text([inputProblemDiagnostic(input)!]));
+      return EXIT_ERROR;
     }
-    name = file;
   } else if (args.positionals.length === 1) {
-    text = args.positionals[0]!;
-    name = '<query>';
+    input = queryInputFromText('<query>', args.positionals[0]!);
   } else {
     const stdin = await io.readStdin();
     if (stdin === undefined || stdin.trim() === '') throw new UsageError('no query: give it as an argument, with -f FILE, or on standard input', 'query');
-    text = stdin;
-    name = '<stdin>';
+    input = queryInputFromText('<stdin>', stdin);
   }
+  const text = input.query!;
 
   const { loadSchemaCatalog } = await import('../io/schemas.js');
   const catalog = loadSchemaCatalog(listOption(args, 'schemas'));
@@ -98,13 +97,13 @@ export async function queryCommand(argv: string[], io: CliIO): Promise<number> {
     maxRows,
     timeoutMs: timeoutSeconds === undefined ? undefined : timeoutSeconds * 1000,
   });
-  const reporter = new InputReporter(queryInputFromText(name, text));
+  const reporter = new InputReporter(input);
   for (const table of outcome.emptyTables) io.stderr(`kqlhunt: note: no data loaded for table ${table}; it was read as empty\n`);
   const warnings = outcome.diagnostics.filter((d: Diagnostic) => d.severity !== 'error');
   const errors = outcome.diagnostics.filter((d: Diagnostic) => d.severity === 'error');
-  if (warnings.length > 0) io.stderr(reporter.text(warnings));
-  if (errors.length > 0) io.stderr(reporter.text(errors));
-  for (const message of outcome.errors) io.stderr(`${name}: error: ${message}\n`);
+  if (warnings.length > 0) io.stderr(reporter.text(toFileDiagnostics(input, warnings)));
+  if (errors.length > 0) io.stderr(reporter.text(toFileDiagnostics(input, errors)));
+  for (const message of outcome.errors) io.stderr(`${input.file}: error: ${message}\n`);
   if (outcome.result === undefined) return EXIT_ERROR;
   render(outcome.result, format, io.stdout);
   return EXIT_OK;

@@ -38,7 +38,8 @@ export async function startCommand(argv: string[], io: CliIO): Promise<number> {
       io.stdout(`${group.title}: none (${group.dir} not found)\n\n`);
       continue;
     }
-    const { files } = expandInputPaths([group.dir]);
+    // Relative paths keep the findings' file:line:col short and clickable from here.
+    const { files } = expandInputPaths([path.relative(process.cwd(), group.dir) || '.']);
     const checked = await checkInputs(files, { syntaxOnly: false, schemaDirs: [] }, io);
     const withErrors = checked.filter((c) => c.diagnostics.some((d) => d.severity === 'error'));
     const withWarnings = checked.filter((c) => !withErrors.includes(c) && c.diagnostics.length > 0);
@@ -46,7 +47,7 @@ export async function startCommand(argv: string[], io: CliIO): Promise<number> {
       `${checked.length - withErrors.length} ok, ${withErrors.length} with findings\n`);
     for (const c of checked) {
       const mark = withErrors.includes(c) ? 'FINDINGS' : withWarnings.includes(c) ? 'warnings' : 'ok';
-      const cols = c.schema ? `  -> ${c.schema.map((s) => `${s.name}:${s.type}`).join(', ')}` : '';
+      const cols = c.schema ? `  -> ${summariseColumns(c.schema.map((s) => s.name))}` : '';
       io.stdout(`  ${mark.padEnd(8)} ${path.basename(c.input.file)}${mark === 'ok' ? cols : ''}\n`);
     }
     for (const c of [...withErrors, ...withWarnings]) {
@@ -55,4 +56,11 @@ export async function startCommand(argv: string[], io: CliIO): Promise<number> {
     io.stdout('\n');
   }
   return EXIT_OK;
+}
+
+/** `3 columns: a, b, c`, cut to one terminal line. */
+function summariseColumns(names: readonly string[]): string {
+  const head = `${names.length} column${names.length === 1 ? '' : 's'}: `;
+  const list = names.join(', ');
+  return head + (list.length > 60 ? `${list.slice(0, 59)}…` : list);
 }

@@ -119,3 +119,22 @@ test('check: a cold process checks one file in under 400 ms', () => {
   const best = Math.min(...runs.map((r) => r.ms));
   assert.ok(best < 400, `cold check took ${best.toFixed(0)} ms`);
 });
+
+test('check --schemas adds tables; the last --schemas wins', async () => {
+  const dir = tempDir();
+  const a = path.join(dir, 'a');
+  const b = path.join(dir, 'b');
+  fs.mkdirSync(a);
+  fs.mkdirSync(b);
+  fs.writeFileSync(path.join(a, 'my.json'), JSON.stringify({ name: 'MyTable_CL', columns: [{ name: 'x', type: 'long' }] }));
+  fs.writeFileSync(path.join(b, 'my.json'), JSON.stringify({ Name: 'MyTable_CL', Properties: [{ Name: 'y', Type: 'String' }] }));
+  const q = path.join(dir, 'q.kql');
+  fs.writeFileSync(q, 'MyTable_CL | project y');
+  assert.equal((await runCli(['check', q])).code, 1, 'unknown table without --schemas');
+  assert.equal((await runCli(['check', '--schemas', a, '--schemas', b, q])).code, 0);
+  assert.equal((await runCli(['check', '--schemas', b, '--schemas', a, q])).code, 1);
+  fs.writeFileSync(path.join(b, 'broken.json'), '{');
+  const warned = await runCli(['check', '--schemas', b, q]);
+  assert.equal(warned.code, 0);
+  assert.match(warned.stderr, /warning: schema skipped: .*broken\.json: not valid JSON/);
+});

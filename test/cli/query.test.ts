@@ -139,3 +139,16 @@ test('bin/kqlhunt query end to end (exit codes through the real process)', () =>
   assert.equal(spawnCli(['query', 'VMConnection | where Nope', '--data', VM]).code, 1);
   assert.equal(spawnCli(['query', '--format', 'nope', 'print 1']).code, 2);
 });
+
+test('-f with a rule YAML runs its query; errors point at the YAML lines', async () => {
+  const rule = path.join(dir, 'rule.yaml');
+  fs.writeFileSync(rule, 'id: x\nname: y\nquery: |\n  VMConnection\n  | summarize n = count() by Computer\n  | order by n desc\n');
+  const ok = await runCli(['query', '-f', rule, '--data', VM, '--format', 'csv']);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal(ok.stdout, 'Computer,n\r\nweb1,2\r\ndb1,1\r\n');
+  fs.writeFileSync(rule, 'id: x\nquery: |\n  VMConnection\n  | where Nope > 1\n');
+  const bad = await runCli(['query', '-f', rule, '--data', VM]);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /rule\.yaml:4:11: error: .*Nope/);
+  fs.rmSync(rule);
+});
