@@ -4,6 +4,7 @@
 
 import { BoolColumn, DynamicColumn, StringColumn, type Column } from '../../data/column.js';
 import { prepareStringListOperator } from '../../functions/text/operators.js';
+import { matchesAtTermBoundary } from '../../functions/text/terms.js';
 import type { Expr, InExpr } from '../../syntax/ast.js';
 import { isNumericType, type DynamicValue, type Scalar, type ScalarType } from '../../types.js';
 import { formatScalar } from '../../values/format.js';
@@ -95,7 +96,6 @@ export function compileIn(expr: InExpr, env: CompileEnv): Evaluator {
   }, [left]);
 }
 
-import { matchesAtTermBoundary } from '../../functions/text/terms.js';
 function hasCs(text: string, needle: string): boolean {
   return matchesAtTermBoundary(text, needle, 'whole');
 }

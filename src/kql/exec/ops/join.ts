@@ -6,7 +6,7 @@ import type { Column, Table } from '../../data/column.js';
 import type { Expr, JoinOp, LookupOp } from '../../syntax/ast.js';
 import { joinRightColumnNames } from '../../semantics/naming.js';
 import { isNumericType, type ScalarType, type TableSchema } from '../../types.js';
-import { gather } from '../columns.js';
+import { constantColumn, gather } from '../columns.js';
 import type { Compiler } from '../compiler.js';
 import { fail } from '../expr/compile.js';
 import { collect, columnIndex, type Relation } from '../relation.js';
@@ -169,13 +169,10 @@ export function compileJoin(c: Compiler, left: Relation, op: JoinOp, scope: Scop
   };
 }
 
+/** An empty column: gathered with index -1 it yields the nulls that pad unmatched right rows. */
 function emptyLike(type: ScalarType): Column {
-  // A one-row null column: gathered with index -1 it pads unmatched right rows.
-  return gather(constantNull(type), []);
+  return constantColumn(type, null, 0);
 }
-
-import { constantColumn } from '../columns.js';
-function constantNull(type: ScalarType): Column { return constantColumn(type, null, 0); }
 
 export function compileLookup(c: Compiler, left: Relation, op: LookupOp, scope: Scope): Relation {
   const kind = optionKind(op, 'leftouter');

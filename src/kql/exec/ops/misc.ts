@@ -1,7 +1,7 @@
 // Small operators: as, getschema, render, consume.
 
 import type { AsOp, ConsumeOp, GetSchemaOp, RenderOp } from '../../syntax/ast.js';
-import { KqlError, type TableSchema } from '../../types.js';
+import type { TableSchema } from '../../types.js';
 import { columnFromScalars } from '../columns.js';
 import type { Compiler } from '../compiler.js';
 import { compileScalar } from '../expr/compile.js';
@@ -52,4 +52,3 @@ export function compileConsume(c: Compiler, input: Relation, _op: ConsumeOp): Re
   };
 }
 
-export { KqlError };

@@ -3,7 +3,7 @@
 
 import type { DatatableOp, PrintOp, QueryOperator, RangeOp } from '../../syntax/ast.js';
 import { printColumnNames } from '../../semantics/naming.js';
-import { KqlError, NotSupportedError, type Scalar, type ScalarType, type TableSchema } from '../../types.js';
+import { NotSupportedError, type Scalar, type ScalarType, type TableSchema } from '../../types.js';
 import { ColumnBuilder } from '../columns.js';
 import type { Compiler } from '../compiler.js';
 import { compileScalar, fail } from '../expr/compile.js';
@@ -136,4 +136,3 @@ function compileDatatable(c: Compiler, op: DatatableOp, scope: Scope): Relation 
 
 function isNumeric(t: ScalarType): boolean { return t === 'int' || t === 'long' || t === 'real' || t === 'decimal'; }
 
-export { KqlError };

@@ -8,7 +8,6 @@ import type { ArgInfo, CallContext, GroupedAggregator } from '../../functions/re
 import type { CallExpr, DistinctOp, Expr, NameRef, SummarizeOp } from '../../syntax/ast.js';
 import { aggregateColumnNames, expressionName, summarizeColumnNames } from '../../semantics/naming.js';
 import { KqlError, NotSupportedError, type ScalarType, type TableSchema } from '../../types.js';
-import { constantColumn } from '../columns.js';
 import type { Compiler } from '../compiler.js';
 import { argInfo } from '../expr/calls.js';
 import { compileScalar, fail } from '../expr/compile.js';
@@ -219,4 +218,3 @@ export function compileDistinct(c: Compiler, input: Relation, op: DistinctOp, sc
   };
 }
 
-export { constantColumn };
