@@ -1,6 +1,6 @@
 // JSON files -> raw records. Shapes: an array of objects (Sentinel's "export to JSON"),
 // Log Analytics / ADX query results `{tables:[{name, columns:[{name,type}], rows:[[...]]}]}`,
-// and JSON Lines (one object a line).
+// and JSON Lines (one object a line; also accepted in `.json` files, as Zeek writes them).
 
 import type { ScalarType } from '../kql/types.js';
 import type { RawCell } from './cell.js';
@@ -71,11 +71,23 @@ export function arrayElementLines(text: string): number[] {
   return lines;
 }
 
+/** Zeek and many shippers write JSON Lines into files named `.json`: one object on each line. */
+function looksLikeJsonLines(text: string): boolean {
+  const firstLine = text.replace(/^\uFEFF/, '').trimStart().split('\n', 1)[0]!.trim();
+  if (!firstLine.startsWith('{') || firstLine.length === text.trim().length) return false;
+  try {
+    return isRecord(JSON.parse(firstLine));
+  } catch {
+    return false;
+  }
+}
+
 export function readJson(text: string, file: string, issues: LoadIssue[]): NamedRawTable[] {
   let doc: unknown;
   try {
     doc = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (e) {
+    if (looksLikeJsonLines(text)) return [{ raw: readJsonLines(text, file, issues) }];
     throw new DataFileError(file, undefined, `not valid JSON: ${(e as Error).message}`);
   }
   if (Array.isArray(doc)) {

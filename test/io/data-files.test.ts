@@ -152,3 +152,28 @@ test('the whole sample folder loads, with every bad cell accounted for', async (
   const reported = issues.filter((i) => /column TimeGenerated:/.test(i.message)).length;
   assert.ok(nullTimes >= reported);
 });
+
+test('a .json file holding JSON Lines (as Zeek writes) loads line by line', async () => {
+  const dir = tempDir();
+  const file = path.join(dir, 'dns.json');
+  fs.writeFileSync(file, '{"ts":"2018-03-24T17:15:20.865716Z","id.orig_p":41772,"answers":["a"]}\n{"ts":"2018-03-24T17:15:21Z","id.orig_p":53,"answers":[]}\nnot json\n');
+  const { tables, issues } = await loadDataSources([{ path: file }], catalog);
+  const t = tables[0]!;
+  assert.equal(t.table.length, 2);
+  assert.deepEqual(t.schema.map((c) => `${c.name}:${c.type}`), ['ts:datetime', 'id.orig_p:long', 'answers:dynamic']);
+  assert.deepEqual(issues.map((i) => formatLoadIssue(i).replace(/: not valid JSON.*line skipped$/, '')), [`${file}:3`]);
+});
+
+test('the Zeek JSON sample (53,615 rows, gzip) loads with inferred types', async () => {
+  const file = path.join(SHARED, 'data', 'zeek-wrccdc2018', 'zeek-json', 'dns.json.gz');
+  const { tables, issues } = await loadDataSources([{ path: file }], catalog);
+  const t = tables[0]!;
+  assert.equal(t.name, 'dns');
+  assert.equal(t.table.length, 53615);
+  assert.deepEqual(issues, []);
+  const types = Object.fromEntries(t.schema.map((c) => [c.name, c.type]));
+  assert.equal(types['ts'], 'datetime');
+  assert.equal(types['id.resp_p'], 'long');
+  assert.equal(types['answers'], 'dynamic');
+  assert.equal(types['AA'], 'bool');
+});
