@@ -12,6 +12,7 @@ import { stringFunctions } from './scalar/string.js';
 import { miscFunctions } from './scalar/misc.js';
 import { regexFunctions } from './scalar/regex.js';
 import { mathFunctions } from './scalar/math.js';
+import { seriesFunctions } from './scalar/series.js';
 
 let shared: FunctionRegistry | undefined;
 
@@ -30,6 +31,7 @@ export function builtinFunctions(): FunctionRegistry {
     .add(miscFunctions)
     .add(regexFunctions)
     .add(mathFunctions)
+    .add(seriesFunctions)
   ;
   return shared;
 }

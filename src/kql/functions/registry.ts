@@ -85,6 +85,12 @@ export interface ScalarFunctionDef {
    */
   tupleNamesFor?: (args: ArgInfo[]) => readonly string[] | undefined;
   /**
+   * The type of each tuple result, parallel to the names from tupleNames/tupleNamesFor, where
+   * they differ (series_stats: real, long, real, long, ...; series_fit_line: five reals and a
+   * dynamic). Absent: every tuple result has the function's return type.
+   */
+  tupleTypes?: readonly ScalarType[];
+  /**
    * The function reads the whole input row (pack_all). The executor appends every column of
    * the input row, in schema order, as extra arguments after the written ones, and describes
    * them (type, columnName) in CallContext.args, with CallContext.rowArgsStart = the number

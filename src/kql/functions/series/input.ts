@@ -1,0 +1,70 @@
+// Reading series arguments. A series is a dynamic array; ADX treats every element that is not
+// a number (null, strings, bools, bags, nested arrays) as a missing value, so one reader serves
+// every series_* function and each function decides what a missing element means for it.
+import { KqlError, type DynamicValue, type Scalar } from '../../types.js';
+
+/** A series element: a number, or null for a missing/non-numeric element. */
+export type SeriesElement = number | null;
+
+/** The elements of a dynamic array, non-numbers mapped to null; null when `value` is not an array. */
+export function readSeries(value: Scalar): SeriesElement[] | null {
+  if (!Array.isArray(value)) return null;
+  const out = new Array<SeriesElement>(value.length);
+  for (let i = 0; i < value.length; i++) {
+    const v = value[i];
+    out[i] = typeof v === 'number' ? v : null;
+  }
+  return out;
+}
+
+/** Finite numbers only (NaN and ±∞ count as missing too), for the statistical algorithms. */
+export function isPresent(v: SeriesElement): v is number {
+  return v !== null && Number.isFinite(v);
+}
+
+/** The values as a Float64Array with NaN for missing elements: the algorithms' working form. */
+export function toFloat64(series: readonly SeriesElement[]): Float64Array {
+  const out = new Float64Array(series.length);
+  for (let i = 0; i < series.length; i++) {
+    const v = series[i]!;
+    out[i] = v === null ? Number.NaN : v;
+  }
+  return out;
+}
+
+/** Back to a dynamic array: NaN and ±∞ have no JSON form, so they become null as ADX serialises them. */
+export function toDynamic(values: ArrayLike<number>): DynamicValue[] {
+  const out = new Array<DynamicValue>(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    out[i] = Number.isFinite(v) ? v : null;
+  }
+  return out;
+}
+
+/** A numeric scalar argument, or `fallback` when absent or null. */
+export function numberArg(fn: string, args: readonly Scalar[], index: number, fallback: number): number {
+  const v = args[index];
+  if (v === undefined || v === null) return fallback;
+  if (typeof v !== 'number') throw new KqlError(`${fn}(): argument ${index + 1} must be a number, got ${typeof v}`, 'InvalidArgument');
+  return v;
+}
+
+/** An integer scalar argument (truncated, as ADX converts real arguments to int parameters). */
+export function intArg(fn: string, args: readonly Scalar[], index: number, fallback: number): number {
+  return Math.trunc(numberArg(fn, args, index, fallback));
+}
+
+export function stringArg(fn: string, args: readonly Scalar[], index: number, fallback: string): string {
+  const v = args[index];
+  if (v === undefined || v === null || v === '') return fallback;
+  if (typeof v !== 'string') throw new KqlError(`${fn}(): argument ${index + 1} must be a string`, 'InvalidArgument');
+  return v;
+}
+
+export function boolArg(fn: string, args: readonly Scalar[], index: number, fallback: boolean): boolean {
+  const v = args[index];
+  if (v === undefined || v === null) return fallback;
+  if (typeof v !== 'boolean') throw new KqlError(`${fn}(): argument ${index + 1} must be a bool`, 'InvalidArgument');
+  return v;
+}

@@ -1,0 +1,140 @@
+// Period detection (series_periods_detect, series_periods_validate, and series_decompose's
+// automatic seasonality).
+//
+// The series is prepared by removing its least-squares line (a trend otherwise correlates with
+// itself at every lag); missing elements then count as 0, i.e. as lying on that line. A period p's score is the
+// normalised autocorrelation at lag p,
+//   r(p) = [Σ_{i<n−p} d_i·d_{i+p} / (n − p)] / [Σ d_i² / n],
+// clamped to [0, 1]: 1 for a series that repeats exactly every p bins, ~0 for noise.
+// Candidate periods are the lags where r has a local maximum, within [min_period, max_period]
+// intersected with the detectable range [4, n/2] (the docs' limits). A candidate that is a multiple
+// of another candidate period (its harmonic echo) is kept only when it scores clearly higher
+// than that period (MULTIPLE_MARGIN), as a weekly period does over a daily one in hourly
+// data; otherwise the shorter period is the one reported. Candidates below MIN_SCORE are noise and are not reported.
+
+export const MIN_DETECTABLE_PERIOD = 4;
+const MULTIPLE_MARGIN = 0.1;
+const MIN_SCORE = 0.1;
+
+export interface PeriodsResult {
+  periods: number[];
+  scores: number[];
+}
+
+/** Mean-filled, detrended copy; null when fewer than two elements are present or it is constant. */
+function prepare(x: Float64Array): Float64Array | null {
+  const n = x.length;
+  let count = 0;
+  let sx = 0, sy = 0, sxx = 0, sxy = 0;
+  for (let i = 0; i < n; i++) {
+    const v = x[i]!;
+    if (!Number.isFinite(v)) continue;
+    count++; sx += i; sy += v; sxx += i * i; sxy += i * v;
+  }
+  if (count < 2) return null;
+  const denom = count * sxx - sx * sx;
+  const slope = denom === 0 ? 0 : (count * sxy - sx * sy) / denom;
+  const intercept = (sy - slope * sx) / count;
+  const d = new Float64Array(n);
+  let energy = 0;
+  for (let i = 0; i < n; i++) {
+    const v = x[i]!;
+    const r = Number.isFinite(v) ? v - (slope * i + intercept) : 0;
+    d[i] = r;
+    energy += r * r;
+  }
+  const magnitude = Math.abs(sy / count) + 1;
+  if (energy <= 1e-20 * magnitude * magnitude * n) return null;
+  return d;
+}
+
+/** r(lag) for a prepared series, unclamped. */
+function autocorrelation(d: Float64Array, energyPerPoint: number, lag: number): number {
+  const n = d.length;
+  let acc = 0;
+  for (let i = 0, j = lag; j < n; i++, j++) acc += d[i]! * d[j]!;
+  return acc / (n - lag) / energyPerPoint;
+}
+
+function energyPerPoint(d: Float64Array): number {
+  let e = 0;
+  for (let i = 0; i < d.length; i++) e += d[i]! * d[i]!;
+  return e / d.length;
+}
+
+const clamp01 = (v: number) => (v < 0 ? 0 : v > 1 ? 1 : v);
+
+/** The detectable integer lag range for a series of length n within [minPeriod, maxPeriod]. */
+function lagRange(n: number, minPeriod: number, maxPeriod: number): [number, number] {
+  return [Math.max(MIN_DETECTABLE_PERIOD, Math.ceil(minPeriod)), Math.min(Math.floor(maxPeriod), Math.floor(n / 2))];
+}
+
+/** The best periods, best first; padded with period 0 / score 0 to `numPeriods` entries. */
+export function detectPeriods(x: Float64Array, minPeriod: number, maxPeriod: number, numPeriods: number): PeriodsResult {
+  const found = candidatePeriods(x, minPeriod, maxPeriod, numPeriods);
+  const periods = found.map((c) => c.period);
+  const scores = found.map((c) => c.score);
+  while (periods.length < numPeriods) { periods.push(0); scores.push(0); }
+  return { periods, scores };
+}
+
+/** The single best period with its score, or null (used by series_decompose's autodetection). */
+export function bestPeriod(x: Float64Array): { period: number; score: number } | null {
+  return candidatePeriods(x, MIN_DETECTABLE_PERIOD, x.length / 2, 1)[0] ?? null;
+}
+
+function candidatePeriods(x: Float64Array, minPeriod: number, maxPeriod: number, numPeriods: number): { period: number; score: number }[] {
+  if (numPeriods <= 0) return [];
+  const n = x.length;
+  const [lo, hi] = lagRange(n, minPeriod, maxPeriod);
+  if (lo > hi) return [];
+  const d = prepare(x);
+  if (d === null) return [];
+  const e = energyPerPoint(d);
+  // r over [lo − 1, hi + 1] so the range ends can be judged as local maxima too.
+  const first = lo - 1;
+  const last = Math.min(hi + 1, n - 1);
+  const r = new Float64Array(last - first + 1);
+  for (let lag = first; lag <= last; lag++) r[lag - first] = autocorrelation(d, e, lag);
+  const candidates: { period: number; score: number }[] = [];
+  for (let lag = lo; lag <= hi; lag++) {
+    const here = r[lag - first]!;
+    const before = r[lag - 1 - first]!;
+    const after = lag + 1 <= last ? r[lag + 1 - first]! : Number.NEGATIVE_INFINITY;
+    if (here > before && here >= after && here >= MIN_SCORE) candidates.push({ period: lag, score: clamp01(here) });
+  }
+  candidates.sort((a, b) => b.score - a.score || a.period - b.period);
+  const accepted: { period: number; score: number }[] = [];
+  for (const c of candidates) {
+    const echo = candidates.some((other) => other !== c && isMultiple(c.period, other.period) && other.score >= c.score - MULTIPLE_MARGIN);
+    if (echo) continue;
+    accepted.push(c);
+    if (accepted.length === numPeriods) break;
+  }
+  return accepted;
+}
+
+/** `period` is within one bin of k·base for some k ≥ 2. */
+function isMultiple(period: number, base: number): boolean {
+  const k = Math.round(period / base);
+  return k >= 2 && Math.abs(period - k * base) <= 1;
+}
+
+/**
+ * series_periods_validate: the score of each given period (fractional periods interpolate r
+ * between the neighbouring lags); 0 for a period outside the detectable range [4, n/2].
+ */
+export function validatePeriods(x: Float64Array, periods: readonly number[]): PeriodsResult {
+  const n = x.length;
+  const d = prepare(x);
+  const e = d === null ? 0 : energyPerPoint(d);
+  const scores = periods.map((p) => {
+    if (d === null || !(p >= MIN_DETECTABLE_PERIOD && p <= n / 2)) return 0;
+    const lo = Math.floor(p);
+    const frac = p - lo;
+    const rLo = autocorrelation(d, e, lo);
+    const value = frac === 0 ? rLo : rLo + frac * (autocorrelation(d, e, lo + 1) - rLo);
+    return clamp01(value);
+  });
+  return { periods: periods.slice(), scores };
+}
