@@ -485,7 +485,12 @@ export interface RenderOp extends OpBase {
   /** `with (title='x', kind=stacked, ...)` */
   withProps: OperatorOption[];
 }
-export interface EvaluateOp extends OpBase { kind: 'Evaluate'; plugin: CallExpr; }
+export interface EvaluateOp extends OpBase {
+  kind: 'Evaluate';
+  plugin: CallExpr;
+  /** `evaluate plugin(...) : (a:string, b:long)`: the declared output schema. */
+  outputSchema?: ColumnDecl[];
+}
 export interface InvokeOp extends OpBase { kind: 'Invoke'; call: CallExpr; }
 export interface FacetOp extends OpBase { kind: 'Facet'; columns: Ident[]; withOp?: Expr; }
 export interface ForkOp extends OpBase {

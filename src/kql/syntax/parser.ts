@@ -1265,7 +1265,10 @@ class Parser {
     const t = this.next();
     const options = this.parseOptions();
     const plugin = this.parseCallOnly("after 'evaluate'");
-    return { kind: 'Evaluate', start: t.start, end: this.prevEnd, keyword: t.text, options, plugin };
+    const op: EvaluateOp = { kind: 'Evaluate', start: t.start, end: t.end, keyword: t.text, options, plugin };
+    if (this.eatP(':')) op.outputSchema = this.parseColumnDeclList("after ':' in 'evaluate'");
+    op.end = this.prevEnd;
+    return op;
   }
 
   /** A call expression, possibly dotted (`ns.f(x)`); anything else is an error. */
