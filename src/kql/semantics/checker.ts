@@ -88,8 +88,15 @@ function unparen(e: Expr): Expr {
   return e;
 }
 
+const wildcardCache = new Map<string, RegExp>();
+
 function wildcardRegex(pattern: string): RegExp {
-  return new RegExp('^' + pattern.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
+  let re = wildcardCache.get(pattern);
+  if (re === undefined) {
+    re = new RegExp('^' + pattern.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
+    wildcardCache.set(pattern, re);
+  }
+  return re;
 }
 
 class Checker {
@@ -610,7 +617,7 @@ class Checker {
         }
         seen.add(name);
         const type = itemNames.length > 1 ? this.tupleMemberType(item, k) : t;
-        const existing = columns.find((c) => c.name === name);
+        const existing = findColumn(current, name);
         if (existing !== undefined) existing.type = type;
         else columns.push({ name, type });
       });

@@ -58,6 +58,8 @@ export function closestName(name: string, candidates: Iterable<string>): string 
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const c of candidates) {
+    // The distance is at least the length difference: skip hopeless candidates cheaply.
+    if (Math.abs(c.length - name.length) > limit) continue;
     const d = distance(name, c);
     if (d < bestDistance) {
       best = c;

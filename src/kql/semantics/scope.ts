@@ -80,8 +80,23 @@ export function storedSchema(columns: readonly ColumnSchema[]): RowSchema {
   return { columns: out, open: false };
 }
 
-/** A table schema as a row; a column listed twice is renamed as ADX renames clashes (`X1`). */
+const tableRows = new WeakMap<readonly ColumnSchema[], RowColumn[]>();
+
+/**
+ * A table schema as a row; a column listed twice is renamed as ADX renames clashes (`X1`).
+ * Each call gets its own column objects (operators may change them), copied from a cached
+ * de-duplicated list.
+ */
 export function tableSchema(columns: readonly ColumnSchema[]): RowSchema {
+  let cached = tableRows.get(columns);
+  if (cached === undefined) {
+    cached = dedupeTableColumns(columns);
+    tableRows.set(columns, cached);
+  }
+  return { columns: cached.map((c) => ({ name: c.name, type: c.type })), open: false };
+}
+
+function dedupeTableColumns(columns: readonly ColumnSchema[]): RowColumn[] {
   const seen = new Set<string>();
   const out: RowColumn[] = [];
   for (const c of columns) {
@@ -92,11 +107,31 @@ export function tableSchema(columns: readonly ColumnSchema[]): RowSchema {
     seen.add(name);
     out.push({ name, type: c.type });
   }
-  return { columns: out, open: false };
+  return out;
 }
 
 export const OPEN_EMPTY: RowSchema = Object.freeze({ columns: [], open: true }) as RowSchema;
 
+const columnIndexes = new WeakMap<RowColumn[], { byName: Map<string, RowColumn>; count: number }>();
+
+/**
+ * The column of that name. Wide tables (hundreds of columns) are looked up through an index
+ * built on first use and extended as extend appends columns in place.
+ */
 export function findColumn(schema: RowSchema, name: string): RowColumn | undefined {
-  return schema.columns.find((c) => c.name === name);
+  const columns = schema.columns;
+  if (columns.length < 16) return columns.find((c) => c.name === name);
+  let index = columnIndexes.get(columns);
+  if (index === undefined || index.count > columns.length) {
+    index = { byName: new Map(), count: 0 };
+    columnIndexes.set(columns, index);
+  }
+  for (; index.count < columns.length; index.count++) {
+    const c = columns[index.count]!;
+    if (!index.byName.has(c.name)) index.byName.set(c.name, c);
+  }
+  const hit = index.byName.get(name);
+  // A rename in place would leave the index stale; verify before trusting it.
+  return hit !== undefined && hit.name === name ? hit : hit === undefined ? undefined : columns.find((c) => c.name === name);
 }
+
