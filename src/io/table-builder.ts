@@ -286,10 +286,13 @@ function inferColumn(parts: readonly Part[], col: number): ScalarType {
     if (f < 0) continue;
     for (const row of part.raw.rows) {
       const raw = row[f];
+      const isObject = typeof raw === 'object' && raw !== null && !(raw instanceof Date) && !(raw instanceof DatetimeTicks);
+      // Once only `string` is left, an object is the one thing that can still change the answer.
+      if (mask === 0 && sawValue && !isObject) continue;
       const c = candidatesOf(raw);
       if (c === undefined) continue;
       sawValue = true;
-      if (typeof raw === 'object' && raw !== null && !(raw instanceof Date) && !(raw instanceof DatetimeTicks)) sawObject = true;
+      if (isObject) sawObject = true;
       mask &= c;
       if (mask === 0 && sawObject) return 'dynamic';
     }
