@@ -77,9 +77,13 @@ export const TYPED_LITERAL_WORDS: Readonly<Record<string, string>> = {
 /** Suffixes that make a number a timespan (`1d`, `10ms`, `3ticks`). */
 const TIMESPAN_SUFFIXES: ReadonlySet<string> = new Set(TIMESPAN_UNITS);
 
-const PUNCTUATION_3 = ['!in~', '!~'];
 const PUNCTUATION_2 = ['==', '!=', '<>', '<=', '>=', '=~', '!~', '..', '=>'];
 const PUNCTUATION_1 = '|()[]{},;:.=<>+-*/%?@!~';
+
+/** Every token has the same shape, which keeps property access monomorphic and fast. */
+function token(kind: TokenKind, text: string, start: number, end: number, value?: string, detail?: string): Token {
+  return { kind, text, start, end, value, detail };
+}
 
 function isIdentStart(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c > 127 && isUnicodeLetter(c);
@@ -114,7 +118,7 @@ export function lex(text: string): LexResult {
   let pos = 0;
 
   const push = (kind: TokenKind, start: number, end: number, extra?: Partial<Token>): void => {
-    tokens.push({ kind, text: text.slice(start, end), start, end, ...extra });
+    tokens.push(token(kind, text.slice(start, end), start, end, extra?.value, extra?.detail));
   };
 
   while (pos < n) {
@@ -129,7 +133,7 @@ export function lex(text: string): LexResult {
     // Strings, including the h-prefixed (obfuscated) and @-prefixed (verbatim) forms.
     const stringEnd = scanString(text, pos, diagnostics);
     if (stringEnd) {
-      tokens.push({ kind: 'string', text: text.slice(start, stringEnd.end), start, end: stringEnd.end, value: stringEnd.value });
+      tokens.push(token('string', text.slice(start, stringEnd.end), start, stringEnd.end, stringEnd.value));
       pos = stringEnd.end;
       continue;
     }
@@ -163,7 +167,7 @@ export function lex(text: string): LexResult {
         // `matches regex` is one operator; keep the original positions.
         const m = /^\s+regex/.exec(text.slice(pos))!;
         pos += m[0].length;
-        tokens.push({ kind: 'punct', text: 'matches regex', start, end: pos });
+        tokens.push(token('punct', 'matches regex', start, pos));
         continue;
       }
       const literalKind = Object.prototype.hasOwnProperty.call(TYPED_LITERAL_WORDS, word) ? TYPED_LITERAL_WORDS[word] : undefined;
@@ -174,10 +178,10 @@ export function lex(text: string): LexResult {
           const close = text.indexOf(')', q + 1);
           if (close < 0) {
             diagnostics.push({ message: `unterminated ${word}(...) literal: missing ')'`, start, end: n });
-            tokens.push({ kind: 'typed', text: text.slice(start), start, end: n, value: text.slice(q + 1), detail: word });
+            tokens.push(token('typed', text.slice(start), start, n, text.slice(q + 1), word));
             pos = n;
           } else {
-            tokens.push({ kind: 'typed', text: text.slice(start, close + 1), start, end: close + 1, value: text.slice(q + 1, close), detail: word });
+            tokens.push(token('typed', text.slice(start, close + 1), start, close + 1, text.slice(q + 1, close), word));
             pos = close + 1;
           }
           continue;
@@ -200,9 +204,12 @@ export function lex(text: string): LexResult {
     }
 
     let matched = '';
-    for (const p of PUNCTUATION_3) if (text.startsWith(p, pos)) { matched = p; break; }
-    if (!matched) for (const p of PUNCTUATION_2) if (text.startsWith(p, pos)) { matched = p; break; }
-    if (!matched && PUNCTUATION_1.includes(text[pos])) matched = text[pos];
+    if (PUNCTUATION_1.includes(text[pos])) {
+      matched = text[pos];
+      const two = text.slice(pos, pos + 2);
+      if (PUNCTUATION_2.includes(two)) matched = two;
+      if (text.startsWith('!in~', pos)) matched = '!in~';
+    }
     if (matched) {
       pos += matched.length;
       push('punct', start, pos);
@@ -215,7 +222,7 @@ export function lex(text: string): LexResult {
     push('bad', start, pos);
     diagnostics.push({ message: `unexpected character '${text.slice(start, pos)}'`, start, end: pos });
   }
-  tokens.push({ kind: 'eof', text: '', start: n, end: n });
+  tokens.push(token('eof', '', n, n));
   // An escape at the very end of the text can point one past it.
   for (const d of diagnostics) d.end = Math.min(d.end, n);
   return { tokens, diagnostics };
@@ -228,7 +235,7 @@ function scanNumber(text: string, pos: number, tokens: Token[]): number {
     pos += 2;
     while (pos < n && isHexDigit(text.charCodeAt(pos))) pos++;
     if (!isIdentPart(text.charCodeAt(pos))) {
-      tokens.push({ kind: 'long', text: text.slice(start, pos), start, end: pos });
+      tokens.push(token('long', text.slice(start, pos), start, pos));
       return pos;
     }
     pos = start;
@@ -248,7 +255,7 @@ function scanNumber(text: string, pos: number, tokens: Token[]): number {
     if (isDigit(text.charCodeAt(q))) {
       while (q < n && isDigit(text.charCodeAt(q))) q++;
       if (!isIdentPart(text.charCodeAt(q))) {
-        tokens.push({ kind: 'real', text: text.slice(start, q), start, end: q });
+        tokens.push(token('real', text.slice(start, q), start, q));
         return q;
       }
     }
@@ -258,16 +265,16 @@ function scanNumber(text: string, pos: number, tokens: Token[]): number {
     while (q < n && isIdentPart(text.charCodeAt(q))) q++;
     const unit = text.slice(pos, q);
     if (TIMESPAN_SUFFIXES.has(unit) && !text.slice(start, mantissaEnd).endsWith('.')) {
-      tokens.push({ kind: 'timespan', text: text.slice(start, q), start, end: q, detail: unit });
+      tokens.push(token('timespan', text.slice(start, q), start, q, undefined, unit));
       return q;
     }
     if (!isReal) {
       // ADX lexes digits followed by letters (`1xyz`) as an identifier.
-      tokens.push({ kind: 'ident', text: text.slice(start, q), start, end: q });
+      tokens.push(token('ident', text.slice(start, q), start, q));
       return q;
     }
   }
-  tokens.push({ kind: isReal ? 'real' : 'long', text: text.slice(start, pos), start, end: pos });
+  tokens.push(token(isReal ? 'real' : 'long', text.slice(start, pos), start, pos));
   return pos;
 }
 
