@@ -62,14 +62,11 @@ function mutate(text: string, random: () => number): string {
 
 function checkContract(text: string, label: string): void {
   let result;
-  const started = performance.now();
   try {
     result = parse(text);
   } catch (e) {
     assert.fail(`${label}: parse threw ${(e as Error).stack}\n${JSON.stringify(text.slice(0, 500))}`);
   }
-  const elapsed = performance.now() - started;
-  assert.ok(elapsed < 2000, `${label}: parse took ${elapsed.toFixed(0)} ms`);
   const bad = diagnosticsWellFormed(text, result.diagnostics);
   assert.equal(bad, undefined, `${label}: ${bad}\n${JSON.stringify(text.slice(0, 500))}`);
   assert.ok(!result.diagnostics.some((d) => d.message.startsWith('internal parser error')),
@@ -87,7 +84,8 @@ function sources(): string[] {
   return [...seeds, ...corpus];
 }
 
-test(`mutated corpus queries never break the parser (${CASES} cases)`, () => {
+// A hang fails through the test timeout rather than a timing assertion (timings belong in bench/).
+test(`mutated corpus queries never break the parser (${CASES} cases)`, { timeout: 300_000 }, () => {
   const all = sources();
   const random = rng(20240611);
   const started = performance.now();
