@@ -18,6 +18,7 @@ import { compileUnion } from './union.js';
 import { compileJoin, compileLookup } from './join.js';
 import { compileMvExpand } from './mvexpand.js';
 import { compileParse } from './parse.js';
+import { compileMakeSeries } from './makeseries.js';
 
 export function compileOperator(c: Compiler, input: Relation, op: QueryOperator, scope: Scope): Relation {
   c.ctx.checkpoint();
@@ -45,6 +46,7 @@ export function compileOperator(c: Compiler, input: Relation, op: QueryOperator,
     case 'Lookup': return compileLookup(c, input, op, scope);
     case 'MvExpand': return compileMvExpand(c, input, op, scope);
     case 'Parse': return compileParse(c, input, op, scope);
+    case 'MakeSeries': return compileMakeSeries(c, input, op, scope);
     default:
       throw new NotSupportedError(`the '${op.keyword}' operator`, op.start, op.end);
   }

@@ -17,7 +17,7 @@ import type { Scope } from '../scope.js';
 import { checked, makeTable, namingContext, wholeInput } from './common.js';
 import { GroupTable } from './grouping.js';
 
-interface AggPlan {
+export interface AggPlan {
   /** Output column positions filled by this aggregate (in the aggregate part of the output). */
   types: ScalarType[];
   args: Evaluator[];
@@ -34,17 +34,17 @@ interface ItemPlan {
   types: ScalarType[];
 }
 
-function unparen(e: Expr): Expr {
+export function unparen(e: Expr): Expr {
   while (e.kind === 'Paren') e = e.expr;
   return e;
 }
 
-function isAggregateCall(c: Compiler, e: Expr, scope: Scope): e is CallExpr {
+export function isAggregateCall(c: Compiler, e: Expr, scope: Scope): e is CallExpr {
   return e.kind === 'Call' && e.target === undefined && scope.lookup(e.name.name)?.kind !== 'function' &&
     c.ctx.registry.aggregate(e.name.name) !== undefined;
 }
 
-function planAggregate(
+export function planAggregate(
   c: Compiler, call: CallExpr, input: Relation, scope: Scope, byNames: readonly string[], allowMulti: boolean,
 ): AggPlan {
   const def = c.ctx.registry.aggregate(call.name.name)!;
