@@ -15,7 +15,7 @@
 import { KqlError } from '../../types.js';
 import { fitLine } from './fit.js';
 import { bestPeriod } from './periods.js';
-import { median, meanPresent, sortedPresent } from './stats.js';
+import { median, meanPresent } from './stats.js';
 import { tukeyScores } from './outliers.js';
 
 export type TrendKind = 'avg' | 'linefit' | 'none';
@@ -65,11 +65,17 @@ export function decompose(x: Float64Array, options: DecomposeOptions): Decomposi
     const phaseMedian = new Float64Array(period);
     const phaseValues = new Float64Array(Math.ceil(trainEnd / period) + 1);
     for (let phase = 0; phase < period; phase++) {
+      // Insertion sort: a phase holds a handful of values (the number of cycles).
       let count = 0;
-      for (let i = phase; i < trainEnd; i += period) phaseValues[count++] = x[i]!;
-      const sorted = sortedPresent(phaseValues, count);
+      for (let i = phase; i < trainEnd; i += period) {
+        const v = x[i]!;
+        if (Number.isNaN(v)) continue;
+        let j = count++;
+        while (j > 0 && phaseValues[j - 1]! > v) { phaseValues[j] = phaseValues[j - 1]!; j--; }
+        phaseValues[j] = v;
+      }
       // A phase with no training data has no seasonal estimate; 0 leaves it to the trend.
-      phaseMedian[phase] = sorted.length === 0 ? 0 : median(sorted);
+      phaseMedian[phase] = count === 0 ? 0 : median(phaseValues.subarray(0, count));
     }
     for (let i = 0; i < n; i++) seasonal[i] = phaseMedian[i % period]!;
   }

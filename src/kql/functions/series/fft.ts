@@ -6,34 +6,62 @@ function isPowerOfTwo(n: number): boolean {
   return n > 0 && (n & (n - 1)) === 0;
 }
 
-/** In-place iterative radix-2 transform; `sign` −1 forward, +1 inverse (unscaled). */
-function radix2(re: Float64Array, im: Float64Array, sign: number): void {
-  const n = re.length;
+interface Plan {
+  reverse: Int32Array;
+  cos: Float64Array;
+  sin: Float64Array;
+}
+
+// Bit-reversal and twiddle tables per power-of-two size: decomposition runs thousands of
+// same-length transforms, and table lookups beat recomputing twiddles by recurrence.
+const plans = new Map<number, Plan>();
+
+function planFor(n: number): Plan {
+  let plan = plans.get(n);
+  if (plan !== undefined) return plan;
+  const reverse = new Int32Array(n);
   for (let i = 1, j = 0; i < n; i++) {
     let bit = n >> 1;
     for (; j & bit; bit >>= 1) j ^= bit;
     j ^= bit;
+    reverse[i] = j;
+  }
+  const cos = new Float64Array(n >> 1);
+  const sin = new Float64Array(n >> 1);
+  for (let k = 0; k < n >> 1; k++) {
+    cos[k] = Math.cos((2 * Math.PI * k) / n);
+    sin[k] = Math.sin((2 * Math.PI * k) / n);
+  }
+  plan = { reverse, cos, sin };
+  plans.set(n, plan);
+  return plan;
+}
+
+/** In-place iterative radix-2 transform of a power-of-two length; `sign` −1 forward, +1 inverse (unscaled). */
+export function radix2(re: Float64Array, im: Float64Array, sign: number): void {
+  const n = re.length;
+  if (n <= 1) return;
+  const { reverse, cos, sin } = planFor(n);
+  for (let i = 0; i < n; i++) {
+    const j = reverse[i]!;
     if (i < j) {
-      [re[i], re[j]] = [re[j]!, re[i]!];
-      [im[i], im[j]] = [im[j]!, im[i]!];
+      const tr = re[i]!; re[i] = re[j]!; re[j] = tr;
+      const ti = im[i]!; im[i] = im[j]!; im[j] = ti;
     }
   }
   for (let len = 2; len <= n; len <<= 1) {
-    const angle = (sign * 2 * Math.PI) / len;
-    const wr = Math.cos(angle);
-    const wi = Math.sin(angle);
+    const half = len >> 1;
+    const step = n / len;
     for (let start = 0; start < n; start += len) {
-      let cr = 1, ci = 0;
-      for (let k = 0; k < len / 2; k++) {
+      for (let k = 0, t = 0; k < half; k++, t += step) {
+        const wr = cos[t]!;
+        const wi = sign * sin[t]!;
         const a = start + k;
-        const b = a + len / 2;
-        const tr = re[b]! * cr - im[b]! * ci;
-        const ti = re[b]! * ci + im[b]! * cr;
-        re[b] = re[a]! - tr; im[b] = im[a]! - ti;
-        re[a] = re[a]! + tr; im[a] = im[a]! + ti;
-        const nr = cr * wr - ci * wi;
-        ci = cr * wi + ci * wr;
-        cr = nr;
+        const b = a + half;
+        const xr = re[b]! * wr - im[b]! * wi;
+        const xi = re[b]! * wi + im[b]! * wr;
+        re[b] = re[a]! - xr; im[b] = im[a]! - xi;
+        re[a] = re[a]! + xr; im[a] = im[a]! + xi;
       }
     }
   }
@@ -43,11 +71,12 @@ function bluestein(re: Float64Array, im: Float64Array, sign: number): void {
   const n = re.length;
   let m = 1;
   while (m < 2 * n - 1) m <<= 1;
-  // Chirp w_k = exp(sign·iπk²/n); k² taken mod 2n keeps the angle exact for large k.
+  // Chirp c_k = exp(−sign·iπk²/n); x·conj(c) convolved with c, times conj(c), is the transform.
+  // k² is taken mod 2n to keep the angle exact for large k.
   const cr = new Float64Array(n);
   const ci = new Float64Array(n);
   for (let k = 0; k < n; k++) {
-    const angle = (sign * Math.PI * ((k * k) % (2 * n))) / n;
+    const angle = (-sign * Math.PI * ((k * k) % (2 * n))) / n;
     cr[k] = Math.cos(angle); ci[k] = Math.sin(angle);
   }
   const ar = new Float64Array(m), ai = new Float64Array(m);

@@ -5,7 +5,7 @@
 // the range's width: (x − P_high)/(P_high − P_low) above it, (x − P_low)/(P_high − P_low) below it,
 // 0 inside. A score beyond ±k is exactly a value outside Tukey's fences P ± k·(P_high − P_low),
 // which is why the docs read ±1.5 (the default k) as the anomaly threshold.
-import { percentileOfSorted, sortedPresent } from './stats.js';
+import { presentValues, selectPercentile } from './stats.js';
 
 /** Fewer present reference values than this: no meaningful normal range, every score is 0. */
 export const MIN_OUTLIER_POINTS = 4;
@@ -21,18 +21,19 @@ export const MIN_OUTLIER_POINTS = 4;
  */
 export function tukeyScores(values: Float64Array, lowPercentile: number, highPercentile: number, referenceEnd = values.length): Float64Array {
   const scores = new Float64Array(values.length);
-  const sorted = sortedPresent(values, referenceEnd);
-  if (sorted.length < MIN_OUTLIER_POINTS) return scores;
-  const low = percentileOfSorted(sorted, lowPercentile);
-  const high = percentileOfSorted(sorted, highPercentile);
-  const magnitude = Math.max(Math.abs(sorted[0]!), Math.abs(sorted[sorted.length - 1]!));
+  const reference = presentValues(values, referenceEnd);
+  if (reference.length < MIN_OUTLIER_POINTS) return scores;
+  let magnitude = 0;
+  for (let i = 0; i < reference.length; i++) magnitude = Math.max(magnitude, Math.abs(reference[i]!));
+  const low = selectPercentile(reference, lowPercentile);
+  const high = selectPercentile(reference, highPercentile);
   const tolerance = 1e-9 * magnitude;
   let width = high - low;
   if (width <= tolerance) {
-    const med = percentileOfSorted(sorted, 50);
+    const med = selectPercentile(reference, 50);
     let deviation = 0;
-    for (let i = 0; i < sorted.length; i++) deviation += Math.abs(sorted[i]! - med);
-    deviation /= sorted.length;
+    for (let i = 0; i < reference.length; i++) deviation += Math.abs(reference[i]! - med);
+    deviation /= reference.length;
     width = deviation > tolerance ? deviation : 1;
   }
   for (let i = 0; i < values.length; i++) {
