@@ -103,6 +103,9 @@ class Checker {
   private readonly diagnostics: Diagnostic[] = [];
   private readonly types = new Map<Expr, TypeOrUnknown>();
   private readonly root = new Scope();
+  /** Inside a leg of `union isfuzzy=true`: a missing table is a warning and drops the leg. */
+  private fuzzyUnionDepth = 0;
+  private fuzzyLegMissing = false;
   private callDepth = 0;
 
   constructor(private readonly env: CheckEnvironment) {
@@ -208,7 +211,7 @@ class Checker {
       else scope.define(name, { kind: 'tabular', schema: { columns: type.columns.map((c) => ({ name: c.name.name, type: c.type.type })), open: type.open || type.columns.length === 0 } });
     } else {
       if (defaultValue !== undefined) this.expr(defaultValue, { row: EMPTY_ROW, scope, aggregates: false });
-      scope.define(name, { kind: 'scalar', type: type.type });
+      scope.define(name, arg?.kind === 'scalar' && arg.constant !== undefined ? { kind: 'scalar', type: type.type, constant: arg.constant } : { kind: 'scalar', type: type.type });
     }
   }
 
@@ -270,9 +273,10 @@ class Checker {
     const t = this.env.tables.get(name);
     if (t !== undefined) return tableSchema(t);
     if (name.includes('*')) return this.wildcardTables(name);
-    if (fuzzy) {
+    if (fuzzy || this.fuzzyUnionDepth > 0) {
       this.report(warning(CODES.fuzzyUnionMissingTable, `table '${name}' does not exist; isfuzzy=true skips it`, at));
-      return { columns: [], open: false };
+      this.fuzzyLegMissing = true;
+      return { columns: [], open: true };
     }
     const candidates = [...this.env.tables.keys(), ...(this.env.functions?.keys() ?? []), ...scope.names()];
     this.report(error(CODES.unknownTable, `unknown table or tabular expression '${name}'${didYouMean(name, candidates)}`, at));
@@ -308,6 +312,14 @@ class Checker {
         if (arg?.kind === 'Literal' && arg.type === 'string') {
           return this.tableByName({ kind: 'Ident', name: String(arg.value), quoted: true, start: arg.start, end: arg.end }, scope, arg);
         }
+        // table(p) where p is bound to a known string: the columns are known, but a function
+        // written over table(p) is usually meant for several tables, so it stays open.
+        const bound = arg?.kind === 'NameRef' ? scope.lookup(arg.name.name) : undefined;
+        if (bound?.kind === 'scalar' && typeof bound.constant === 'string') {
+          const t = this.env.tables.get(bound.constant);
+          if (t !== undefined) return { columns: tableSchema(t).columns, open: true };
+        }
+        if (arg !== undefined) this.expr(arg, { row: EMPTY_ROW, scope, aggregates: false });
         return { columns: [], open: true };
       }
       case '_GetWatchlist':
@@ -362,7 +374,7 @@ class Checker {
       else if (argExpr !== undefined) {
         arg = p.type.kind === 'TabularTypeRef'
           ? { kind: 'tabular', schema: this.tabular(argExpr, callerScope) }
-          : { kind: 'scalar', type: this.expr(argExpr, { row: row ?? EMPTY_ROW, scope: callerScope, aggregates: false }) };
+          : this.scalarArgument(argExpr, row ?? EMPTY_ROW, callerScope);
       }
       this.defineParam(p.name.name, p.type, p.defaultValue, inner, arg);
     });
@@ -376,6 +388,18 @@ class Checker {
     } finally {
       this.callDepth--;
     }
+  }
+
+  /** A scalar argument bound to a parameter, keeping a literal's value (for `table(name)` in the body). */
+  private scalarArgument(e: Expr, row: RowSchema, scope: Scope): SymbolEntry {
+    const type = this.expr(e, { row, scope, aggregates: false });
+    const u = unparen(e);
+    if (u.kind === 'Literal') return { kind: 'scalar', type, constant: u.value };
+    if (u.kind === 'NameRef') {
+      const s = scope.lookup(u.name.name);
+      if (s?.kind === 'scalar' && s.constant !== undefined) return s;
+    }
+    return { kind: 'scalar', type };
   }
 
   // ───────────────────────────── tabular operators ─────────────────────────────
@@ -842,9 +866,19 @@ class Checker {
   private union(op: UnionOp, input: RowSchema | null, scope: Scope): RowSchema {
     const fuzzy = op.options.some((o) => o.name === 'isfuzzy' && unparen(o.value).kind === 'Literal' && (unparen(o.value) as { value: unknown }).value === true);
     const legs: RowSchema[] = input !== null ? [input] : [];
-    for (const t of op.tables) {
-      const u = unparen(t);
-      legs.push(u.kind === 'NameRef' ? this.tableByName(u.name, scope, u, fuzzy) : this.tabular(t, scope));
+    const outerMissing = this.fuzzyLegMissing;
+    if (fuzzy) this.fuzzyUnionDepth++;
+    try {
+      for (const t of op.tables) {
+        this.fuzzyLegMissing = false;
+        const u = unparen(t);
+        const leg = u.kind === 'NameRef' ? this.tableByName(u.name, scope, u, fuzzy) : this.tabular(t, scope);
+        // ADX drops a fuzzy leg whose table does not exist.
+        if (!(fuzzy && this.fuzzyLegMissing)) legs.push(leg);
+      }
+    } finally {
+      if (fuzzy) this.fuzzyUnionDepth--;
+      this.fuzzyLegMissing = outerMissing;
     }
     const kindOpt = op.options.find((o) => o.name === 'kind');
     const kindExpr = kindOpt !== undefined ? unparen(kindOpt.value) : undefined;
@@ -891,9 +925,13 @@ class Checker {
 
   private evaluate(plugin: CallExpr, row: RowSchema, scope: Scope): RowSchema {
     const name = plugin.name.name;
-    const ctx: ExprContext = { row, scope, aggregates: false };
-    const argTypes = plugin.args.map((a) => (this.isTabular(a, scope) ? (this.tabular(a, scope), 'unknown' as const) : this.expr(a, ctx)));
-    void argTypes;
+    // Plugin arguments may name columns of other inputs (ipv4_lookup's lookup table) and take
+    // aggregates (pivot(Key, any(Value))), so they are typed leniently.
+    const ctx: ExprContext = { row: { columns: row.columns, open: true }, scope, aggregates: true };
+    for (const a of plugin.args) {
+      if (this.isTabular(a, scope)) this.tabular(a, scope);
+      else this.expr(a, ctx);
+    }
     switch (name) {
       case 'bag_unpack': {
         const target = plugin.args[0] !== undefined ? unparen(plugin.args[0]) : undefined;

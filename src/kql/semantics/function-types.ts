@@ -188,7 +188,11 @@ export function typeBuiltinCall(
 
   if (def !== undefined) {
     const r = registryReturn(def.returns, args);
-    if (typeof r === 'object') return { ok: false, code: 'type', message: `function '${name}': ${r.error}`, type: 'unknown' };
+    if (typeof r === 'object') {
+      // A rule cannot judge an argument whose type the checker does not know.
+      if (args.some((a) => a.type === 'unknown')) return { ok: true, type: 'unknown' };
+      return { ok: false, code: 'type', message: `function '${name}': ${r.error}`, type: 'unknown' };
+    }
     // The catalogue's declared type wins when the registry's rule cannot tell (unknown args).
     if (r !== 'unknown' || sig === undefined) return { ok: true, type: r };
   }
