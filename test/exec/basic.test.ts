@@ -93,7 +93,7 @@ test('large inputs are processed in batches with the same answer', () => {
 });
 
 test('unsupported operators are refused by name', () => {
-  assert.throws(() => run('T | make-series count() on Port step 1', { T }), NotSupportedError);
+  assert.throws(() => run('T | reduce by Name', { T }), NotSupportedError);
 });
 
 test('errors say where they are', () => {

@@ -89,3 +89,16 @@ test('render is kept as result metadata', () => {
 test('getschema lists the columns', () => {
   assert.deepEqual(q('E | getschema', { E })[1], [['Host', 0, 'System.String', 'string'], ['Bytes', 1, 'System.Int64', 'long']]);
 });
+
+test('window functions need a serialized row set, as in ADX', () => {
+  const W = table('v:long', [[3], [1], [2]]);
+  assert.throws(() => run('W | extend rn = row_number()', { W }), /serialized row set/);
+  assert.throws(() => run('W | summarize count() by v | extend p = prev(v)', { W }), /serialized/);
+  assert.throws(() => run('W | sort by v | summarize c = count() by v | where row_number() > 1', { W }), /serialized/);
+  assert.throws(() => run('W | serialize | mv-expand x = pack_array(v) | extend rn = row_number()', { W }), /serialized/);
+  // sort, top, serialize and range serialize; where, extend, project and take keep it.
+  assert.deepEqual(q('W | sort by v asc | where v > 0 | project v | take 5 | extend rn = row_number()', { W })[1], [[1, 1], [2, 2], [3, 3]]);
+  assert.deepEqual(q('W | top 2 by v | extend p = prev(v)', { W })[1], [[3, null], [2, 3]]);
+  assert.deepEqual(q('range x from 1 to 3 step 1 | extend c = row_cumsum(x)')[1], [[1, 1], [2, 3], [3, 6]]);
+  assert.deepEqual(q('W | serialize rn = row_number()', { W })[1], [[3, 1], [1, 2], [2, 3]]);
+});

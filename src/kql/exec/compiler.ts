@@ -176,7 +176,7 @@ export class Compiler {
           if (!t) { t = collect(inner); this.ctx.materialized.set(key, t); }
           return tableRelation(t);
         };
-        return { schema: inner.schema, batches: () => cached().batches() };
+        return { schema: inner.schema, serialized: inner.serialized, batches: () => cached().batches() };
       }
       case 'table': case 'view': {
         const arg = expr.args[0];

@@ -8,6 +8,11 @@ import { concatTables } from './columns.js';
 export interface Relation {
   readonly schema: TableSchema;
   batches(): Iterable<Table>;
+  /**
+   * The row order is meaningful (sort, top, serialize, range, ...), so window functions may run.
+   * Absent: not serialized. Operators that preserve order copy it from their input.
+   */
+  readonly serialized?: boolean;
   /** Set by `render`: kept as result metadata, never changes rows. */
   readonly render?: RenderInfo;
 }

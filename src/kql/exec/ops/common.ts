@@ -2,7 +2,7 @@
 
 import type { Column, Table } from '../../data/column.js';
 import type { NamingContext } from '../../semantics/naming.js';
-import type { TableSchema } from '../../types.js';
+import { KqlError, type TableSchema } from '../../types.js';
 import { concatTables } from '../columns.js';
 import type { Relation } from '../relation.js';
 import { columnIndex } from '../relation.js';
@@ -26,6 +26,15 @@ export function* wholeInput(rel: Relation): Iterable<Table> {
 
 export function makeTable(schema: TableSchema, columns: Column[], length: number): Table {
   return { columns: schema.map((s, i) => ({ name: s.name, column: columns[i]! })), length };
+}
+
+/** Window functions read the row order, so ADX refuses them over a row set without one. */
+export function requireSerialized(input: Relation, uses: boolean, node: { start: number; end: number }): void {
+  if (uses && !input.serialized) {
+    throw new KqlError(
+      "window functions (row_number, prev, next, row_cumsum, ...) need a serialized row set: add '| serialize' or '| sort by ...' before them",
+      'KQL', node.start, node.end);
+  }
 }
 
 /** `*`-wildcard column pattern -> matcher. */

@@ -21,7 +21,7 @@ const SCHEMA_TYPES: Record<string, string> = {
 
 export function compileGetSchema(_c: Compiler, input: Relation, _op: GetSchemaOp): Relation {
   const s = input.schema;
-  return tableRelation({
+  return { ...tableRelation({
     columns: [
       { name: 'ColumnName', column: columnFromScalars('string', s.map((x) => x.name)) },
       { name: 'ColumnOrdinal', column: columnFromScalars('int', s.map((_, i) => i)) },
@@ -29,7 +29,7 @@ export function compileGetSchema(_c: Compiler, input: Relation, _op: GetSchemaOp
       { name: 'ColumnType', column: columnFromScalars('string', s.map((x) => x.type)) },
     ],
     length: s.length,
-  });
+  }), serialized: true };
 }
 
 export function compileRender(c: Compiler, input: Relation, op: RenderOp, scope: Scope): Relation {
@@ -39,7 +39,7 @@ export function compileRender(c: Compiler, input: Relation, op: RenderOp, scope:
     const ev = compileScalar(p.value, c.env([], scope));
     properties[p.name] = ev.constant ? ev.constant.value : null;
   }
-  return { schema: input.schema, batches: () => input.batches(), render: { visualization: op.chartType.name, properties } };
+  return { schema: input.schema, serialized: input.serialized, batches: () => input.batches(), render: { visualization: op.chartType.name, properties } };
 }
 
 export function compileConsume(c: Compiler, input: Relation, _op: ConsumeOp): Relation {

@@ -67,6 +67,7 @@ export function compileParse(c: Compiler, input: Relation, op: ParseOp, scope: S
   const strict = kind !== 'relaxed';
   return {
     schema,
+    serialized: input.serialized,
     batches: function* () {
       for (const b of checked(ctx, input.batches())) {
         const text = source.eval(b);

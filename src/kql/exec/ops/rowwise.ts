@@ -15,7 +15,7 @@ import type { CompileEnv } from '../expr/env.js';
 import { selectTrue } from '../expr/logic.js';
 import { columnIndex, type Relation } from '../relation.js';
 import type { Scope } from '../scope.js';
-import { checked, makeTable, namingContext, patternMatcher, wholeInput } from './common.js';
+import { checked, makeTable, namingContext, patternMatcher, requireSerialized, wholeInput } from './common.js';
 
 export function compileWhere(c: Compiler, input: Relation, op: WhereOp, scope: Scope): Relation {
   const raw = compileScalar(op.predicate, c.env(input.schema, scope));
@@ -23,9 +23,11 @@ export function compileWhere(c: Compiler, input: Relation, op: WhereOp, scope: S
     fail(op.predicate, `the '${op.keyword}' predicate must be bool, but it has type ${raw.type}`);
   }
   const pred = asBoolEval(raw);
+  requireSerialized(input, pred.needsWholeInput === true, op.predicate);
   const ctx = c.ctx;
   return {
     schema: input.schema,
+    serialized: input.serialized,
     batches: function* () {
       const source = pred.needsWholeInput ? wholeInput(input) : input.batches();
       for (const b of checked(ctx, source)) {
@@ -77,9 +79,11 @@ export function compileExtend(c: Compiler, input: Relation, op: ExtendOp, scope:
     steps.push({ ev, slots });
   });
   const whole = steps.some((s) => s.ev.needsWholeInput);
+  requireSerialized(input, whole, op);
   const finalSchema = schema;
   return {
     schema: finalSchema,
+    serialized: input.serialized,
     batches: function* () {
       for (const b of checked(c.ctx, whole ? wholeInput(input) : input.batches())) {
         let cols = b.columns.map((x) => x.column);
@@ -115,8 +119,10 @@ export function compileProject(c: Compiler, input: Relation, op: ProjectOp, scop
     }
   });
   const whole = items.some((i) => i.needsWholeInput);
+  requireSerialized(input, whole, op);
   return {
     schema,
+    serialized: input.serialized,
     batches: function* () {
       for (const b of checked(c.ctx, whole ? wholeInput(input) : input.batches())) {
         yield makeTable(schema, items.flatMap((it) => it.eval(b)), b.length);
@@ -129,6 +135,7 @@ function selectColumns(input: Relation, indices: number[]): Relation {
   const schema = indices.map((i) => input.schema[i]!);
   return {
     schema,
+    serialized: input.serialized,
     batches: function* () {
       for (const b of input.batches()) yield { columns: indices.map((i) => b.columns[i]!), length: b.length };
     },
@@ -169,6 +176,7 @@ export function compileProjectRename(_c: Compiler, input: Relation, op: ProjectR
   }
   return {
     schema,
+    serialized: input.serialized,
     batches: function* () {
       for (const b of input.batches()) yield makeTable(schema, b.columns.map((x) => x.column), b.length);
     },
@@ -195,6 +203,7 @@ export function compileProjectReorder(_c: Compiler, input: Relation, op: Project
 }
 
 export function compileSerialize(c: Compiler, input: Relation, op: SerializeOp, scope: Scope): Relation {
-  if (op.items.length === 0) return input;
-  return compileExtend(c, input, { ...op, kind: 'Extend', items: op.items }, scope);
+  const marked: Relation = { schema: input.schema, serialized: true, batches: () => input.batches() };
+  if (op.items.length === 0) return marked;
+  return compileExtend(c, marked, { ...op, kind: 'Extend', items: op.items }, scope);
 }

@@ -92,6 +92,7 @@ function sorted(c: Compiler, input: Relation, keys: readonly SortKey[], scope: S
   const compiled = compileSortKeys(c, keys, { schema: input.schema, scope });
   return {
     schema: input.schema,
+    serialized: true,
     batches: function* () {
       const t = collect(input);
       c.ctx.checkpoint();

@@ -42,6 +42,7 @@ function compilePrint(c: Compiler, op: PrintOp, scope: Scope): Relation {
   });
   return {
     schema,
+    serialized: true,
     batches: function* () {
       const one = { columns: [], length: 1 };
       const cols = evals.flatMap((e) => e.eval(one));
@@ -71,6 +72,7 @@ function compileRange(c: Compiler, op: RangeOp, scope: Scope): Relation {
     c.ctx.checkRows(count, 'range', op.start, op.end);
     return {
       schema,
+      serialized: true,
       batches: function* () {
         for (let start = 0; start < count; start += RANGE_BATCH) {
           c.ctx.checkpoint();
@@ -94,6 +96,7 @@ function compileRange(c: Compiler, op: RangeOp, scope: Scope): Relation {
   const rschema: TableSchema = [{ name, type: resultType }];
   return {
     schema: rschema,
+    serialized: true,
     batches: function* () {
       for (let start = 0; start < count; start += RANGE_BATCH) {
         c.ctx.checkpoint();

@@ -23,6 +23,7 @@ export function compileTake(c: Compiler, input: Relation, op: TakeOp, scope: Sco
   const limit = constantCount(c, op.count, scope, op.keyword);
   return {
     schema: input.schema,
+    serialized: input.serialized,
     batches: function* () {
       if (limit === 0) return;
       let left = limit;
