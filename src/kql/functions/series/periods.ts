@@ -143,10 +143,33 @@ function candidatePeriods(x: Float64Array, minPeriod: number, maxPeriod: number,
   for (const c of candidates) {
     const echo = peaks.some((other) => other !== c && isMultiple(c.period, other.period) && other.score >= c.score - MULTIPLE_MARGIN);
     if (echo) continue;
-    accepted.push(c);
+    const period = refinePeak(r, c.period, lo, hi);
+    if (accepted.some((a) => a.period === period)) continue;
+    accepted.push({ period, score: clamp01(r[period]!) });
     if (accepted.length === numPeriods) break;
   }
   return accepted;
+}
+
+/**
+ * A slowly varying component (a weekday/weekend level shift under a daily cycle) tilts r and moves
+ * its local maxima off the true period. Around a local maximum at `lag`, the period is taken
+ * where r stands highest above the straight line through r half a period either side: a linear
+ * tilt cancels out of that difference, the periodic peak does not.
+ */
+function refinePeak(r: Float64Array, lag: number, lo: number, hi: number): number {
+  const last = r.length - 1;
+  const reach = Math.max(1, Math.round(lag * 0.1));
+  let best = lag;
+  let bestLift = Number.NEGATIVE_INFINITY;
+  for (let p = Math.max(lo, lag - reach); p <= Math.min(hi, lag + reach); p++) {
+    const h = Math.round(p / 2);
+    // Without r half a period beyond, the tilt cannot be measured: keep the local maximum.
+    if (p + h > last) return lag;
+    const lift = r[p]! - (r[p - h]! + r[p + h]!) / 2;
+    if (lift > bestLift) { bestLift = lift; best = p; }
+  }
+  return best;
 }
 
 /** `period` is within one bin of k·base for some k ≥ 2. */
