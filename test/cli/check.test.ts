@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SEED_QUERIES, SHARED } from '../util/paths.js';
-import { runCli, spawnCli } from './harness.js';
+import { runCli } from './harness.js';
 
 function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'kqlhunt-check-'));
