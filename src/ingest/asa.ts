@@ -47,8 +47,8 @@ interface Endpoint {
   mappedPort?: string;
 }
 
-// IF:addr/port (mapped/port)  — the interface name may hold dashes, dots and underscores.
-const ENDPOINT = String.raw`([^\s:]+):([0-9A-Fa-f.:]+?)\/(\d+)(?:\s\(([0-9A-Fa-f.:]+)\/(\d+)\))?`;
+// IF:addr/port (mapped/port); interface names may hold spaces (`NP Identity Ifc`).
+const ENDPOINT = String.raw`([^:/()]+?):([0-9A-Fa-f.:]+?)\/(\d+)(?:\s\(([0-9A-Fa-f.:]+)\/(\d+)\))?`;
 const BUILT = new RegExp(String.raw`^Built (inbound|outbound) (TCP|UDP|SCTP) connection (\d+) for ${ENDPOINT}(?: \([^)]*\))? to ${ENDPOINT}`);
 const TEARDOWN = new RegExp(String.raw`^Teardown (TCP|UDP|SCTP) connection (\d+) for ${ENDPOINT}(?: \([^)]*\))? to ${ENDPOINT}(?: \([^)]*\))?(?: duration (\d+:\d{2}:\d{2}))?(?: bytes (\d+))?(?: (.*))?$`);
 const BUILT_ICMP = /^Built (inbound|outbound) (ICMP|ICMPv6) connection for faddr ([0-9A-Fa-f.:]+)\/(\d+)(?: \([^)]*\))? gaddr ([0-9A-Fa-f.:]+)\/(\d+) laddr ([0-9A-Fa-f.:]+)\/(\d+)/;

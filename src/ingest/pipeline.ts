@@ -160,7 +160,7 @@ function looksLikeLogLine(line: string): boolean {
 function fortiMessage(line: string): string {
   if (line.charCodeAt(0) !== 60) return line;
   const close = line.indexOf('>');
-  return close > 0 && close < 5 ? line.slice(close + 1) : line;
+  return close > 0 && close < 5 ? line.slice(close + 1).trimStart() : line;
 }
 
 const ASA_MARK = /%(?:ASA|FTD|FWSM|PIX)-\d-\d{6}/;
