@@ -78,6 +78,15 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
         const { queryCommand } = await import('./query-command.js');
         return await queryCommand(rest, io);
       }
+      // The embedded store (src/store; owned by the store engineer).
+      case 'ingest': {
+        const { ingestCommand } = await import('./ingest.js');
+        return await ingestCommand(rest, io);
+      }
+      case 'store': {
+        const { storeCommand } = await import('./store-command.js');
+        return await storeCommand(rest, io);
+      }
       case 'check': {
         const { checkCommand } = await import('./check-command.js');
         return await checkCommand(rest, io);

@@ -25,7 +25,7 @@ interface IntSection extends Section {
   base: number;
 }
 
-interface Header {
+export interface ColumnFileHeader {
   type: ScalarType;
   length: number;
   nulls?: Section;
@@ -66,7 +66,7 @@ class SectionWriter {
     return { offset, bytes: bytes.byteLength };
   }
 
-  finish(header: Header): Uint8Array {
+  finish(header: ColumnFileHeader): Uint8Array {
     const headerBytes = encoder.encode(JSON.stringify(header));
     const bodyStart = align8(PREFIX_BYTES + headerBytes.byteLength);
     const out = new Uint8Array(bodyStart + this.size);
@@ -155,7 +155,7 @@ function compactDictionary(col: StringColumn): { codes: Int32Array; dict: string
 
 export function encodeColumn(col: Column): Uint8Array {
   const w = new SectionWriter();
-  const header: Header = { type: col.type, length: col.length };
+  const header: ColumnFileHeader = { type: col.type, length: col.length };
   switch (col.type) {
     case 'bool':
       header.bytes = w.add(col.values);
@@ -233,7 +233,7 @@ function required<T>(v: T | undefined, what: string): T {
   return v;
 }
 
-export function readColumnHeader(file: Uint8Array): { header: Header; bodyStart: number } {
+export function readColumnHeader(file: Uint8Array): { header: ColumnFileHeader; bodyStart: number } {
   if (file.byteLength < PREFIX_BYTES) throw new ColumnFileError(`truncated: ${file.byteLength} bytes`);
   const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
   if (view.getUint32(0, true) !== MAGIC) throw new ColumnFileError('not a kqlhunt column file (bad magic)');
@@ -241,7 +241,7 @@ export function readColumnHeader(file: Uint8Array): { header: Header; bodyStart:
   if (version !== VERSION) throw new ColumnFileError(`column file version ${version} is not supported (this build reads ${VERSION})`);
   const headerBytes = view.getUint32(8, true);
   if (PREFIX_BYTES + headerBytes > file.byteLength) throw new ColumnFileError('truncated header');
-  const header = JSON.parse(decoder.decode(file.subarray(PREFIX_BYTES, PREFIX_BYTES + headerBytes))) as Header;
+  const header = JSON.parse(decoder.decode(file.subarray(PREFIX_BYTES, PREFIX_BYTES + headerBytes))) as ColumnFileHeader;
   return { header, bodyStart: align8(PREFIX_BYTES + headerBytes) };
 }
 
