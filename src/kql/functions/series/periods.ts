@@ -1,6 +1,7 @@
 // Period detection (series_periods_detect, series_periods_validate, and series_decompose's
 // automatic seasonality).
 import { radix2 } from './fft.js';
+import { selectPercentile } from './stats.js';
 //
 // The series is prepared by removing its least-squares line (a trend otherwise correlates with
 // itself at every lag); missing elements then count as 0, i.e. as lying on that line. A period p's score is the
@@ -14,18 +15,30 @@ import { radix2 } from './fft.js';
 // intersected with the detectable range [4, n/2] (the docs' limits). A candidate that is a multiple
 // of another local maximum, reportable or shorter than 4 (its harmonic echo), is kept only when it scores clearly higher
 // than that period (MULTIPLE_MARGIN), as a weekly period does over a daily one in hourly
-// data; otherwise the shorter period is the one reported. Candidates below MIN_SCORE are noise and are not reported.
+// data; otherwise the shorter period is the one reported. Candidates below MIN_SCORE are noise,
+// and so are peaks rising less than MIN_PROMINENCE above the lowest r between half the period and
+// the period: both are not reported.
 
 export const MIN_DETECTABLE_PERIOD = 4;
 const MULTIPLE_MARGIN = 0.1;
 const MIN_SCORE = 0.1;
+const MIN_PROMINENCE = 0.2;
 
 export interface PeriodsResult {
   periods: number[];
   scores: number[];
 }
 
-/** Mean-filled, detrended copy; null when fewer than two elements are present or it is constant. */
+/** The series is winsorised to this percentile range before correlating. */
+const CLIP_LOW_PERCENTILE = 1;
+const CLIP_HIGH_PERCENTILE = 99;
+
+/**
+ * The detrended series winsorised to its 1st–99th percentiles; null when fewer than two elements
+ * are present or nothing varies. Winsorising keeps rare anomalies (under ~1% of the points: the
+ * very spikes anomaly detection looks for) from masking a seasonality with their energy or faking
+ * one by coincidence, while anything recurring at least once per 100 bins keeps its full height.
+ */
 function prepare(x: Float64Array): Float64Array | null {
   const n = x.length;
   let count = 0;
@@ -40,12 +53,21 @@ function prepare(x: Float64Array): Float64Array | null {
   const slope = denom === 0 ? 0 : (count * sxy - sx * sy) / denom;
   const intercept = (sy - slope * sx) / count;
   const d = new Float64Array(n);
-  let energy = 0;
+  const present = new Float64Array(count);
+  let k = 0;
   for (let i = 0; i < n; i++) {
     const v = x[i]!;
-    const r = Number.isFinite(v) ? v - (slope * i + intercept) : 0;
-    d[i] = r;
-    energy += r * r;
+    if (!Number.isFinite(v)) continue;
+    d[i] = v - (slope * i + intercept);
+    present[k++] = d[i]!;
+  }
+  const low = selectPercentile(present, CLIP_LOW_PERCENTILE);
+  const high = selectPercentile(present, CLIP_HIGH_PERCENTILE);
+  let energy = 0;
+  for (let i = 0; i < n; i++) {
+    const v = d[i]! < low ? low : d[i]! > high ? high : d[i]!;
+    d[i] = v;
+    energy += v * v;
   }
   const magnitude = Math.abs(sy / count) + 1;
   if (energy <= 1e-20 * magnitude * magnitude * n) return null;
@@ -135,7 +157,13 @@ function candidatePeriods(x: Float64Array, minPeriod: number, maxPeriod: number,
   for (let lag = 2; lag <= hi; lag++) {
     const here = r[lag]!;
     const after = lag + 1 <= last ? r[lag + 1]! : Number.NEGATIVE_INFINITY;
-    if (here > r[lag - 1]! && here >= after) peaks.push({ period: lag, score: clamp01(here) });
+    if (!(here > r[lag - 1]! && here >= after)) continue;
+    // A genuine period's correlation falls between lag 0 and the period (the pattern is out of
+    // phase half-way); a bump on a smoothly decaying r (a ramp, an edge effect) does not.
+    let trough = here;
+    for (let q = Math.ceil(lag / 2); q < lag; q++) trough = Math.min(trough, r[q]!);
+    if (here - trough < MIN_PROMINENCE) continue;
+    peaks.push({ period: lag, score: clamp01(here) });
   }
   const candidates = peaks.filter((p) => p.period >= lo && p.score >= MIN_SCORE);
   candidates.sort((a, b) => b.score - a.score || a.period - b.period);
