@@ -2,7 +2,7 @@
 
 import type { Diagnostic } from '../kql/syntax/ast.js';
 import type { ColumnSchema } from '../kql/types.js';
-import { choiceOption, listOption, parseCommandArgs, UsageError } from './args.js';
+import { choiceOption, listOption, parseCommandArgs, stringOption, UsageError } from './args.js';
 import { COMMAND_HELP } from './help.js';
 import { expandInputPaths, readQueryInput, type QueryInput } from './inputs.js';
 import { EXIT_ERROR, EXIT_OK, type CliIO } from './main.js';
@@ -18,7 +18,7 @@ export interface CheckedInput {
 /** Checks each input; semantic checks need the schema catalogue, loaded once. */
 export async function checkInputs(
   files: readonly string[],
-  options: { syntaxOnly: boolean; schemaDirs: readonly string[] },
+  options: { syntaxOnly: boolean; schemaDirs: readonly string[]; storeDir?: string },
   io: CliIO,
 ): Promise<CheckedInput[]> {
   const engine = await import('./engine.js');
@@ -27,7 +27,9 @@ export async function checkInputs(
     const { loadSchemaCatalog } = await import('../io/schemas.js');
     const catalog = loadSchemaCatalog(options.schemaDirs);
     for (const e of catalog.errors) io.stderr(`kqlhunt: warning: schema skipped: ${e.message}\n`);
-    env = engine.checkEnvironment(catalog);
+    // Tables ingested into the embedded store are known tables too, with their stored columns.
+    const { openStoreForReading, storeSchemas } = await import('./store-access.js');
+    env = engine.checkEnvironment(catalog, [], storeSchemas(openStoreForReading(options.storeDir, 'check')));
   }
   const out: CheckedInput[] = [];
   for (const file of files) {
@@ -52,6 +54,7 @@ export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
     'syntax-only': { type: 'boolean' },
     schemas: { type: 'string', multiple: true },
     format: { type: 'string' },
+    store: { type: 'string' },
   });
   if (args.values['help']) {
     io.stdout(COMMAND_HELP['check']!);
@@ -63,7 +66,7 @@ export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
   if (missing.length > 0) throw new UsageError(`no such file or folder: ${missing.join(', ')}`, 'check');
   if (files.length === 0) throw new UsageError(`no .kql, .yaml or .yml files in ${args.positionals.join(', ')}`, 'check');
 
-  const checked = await checkInputs(files, { syntaxOnly: args.values['syntax-only'] === true, schemaDirs: listOption(args, 'schemas') }, io);
+  const checked = await checkInputs(files, { syntaxOnly: args.values['syntax-only'] === true, schemaDirs: listOption(args, 'schemas'), storeDir: stringOption(args, 'store') }, io);
 
   if (format === 'json') {
     const reports: CheckReport[] = checked.map((c) => new InputReporter(c.input).json(c.diagnostics, c.schema));

@@ -5,6 +5,7 @@ import type { Diagnostic, Query } from '../kql/syntax/ast.js';
 import { parse } from '../kql/syntax/parser.js';
 import { check, WATCHLIST_COLUMNS, type CheckEnvironment, type StoredFunctionSchema } from '../kql/semantics/checker.js';
 import type { Table } from '../kql/data/column.js';
+import type { TableProvider } from '../kql/exec/tables.js';
 import { KqlError, type ColumnSchema, type Scalar, type ScalarType, type TableSchema } from '../kql/types.js';
 import type { LoadedTable } from '../io/data-files.js';
 import type { SchemaCatalog } from '../io/schemas.js';
@@ -27,8 +28,14 @@ export function syntaxCheck(text: string): CheckOutcome {
  * loaded file may carry columns the schema lacks). `_GetWatchlist` is the checker's own
  * built-in; the CI's declaration of it only adds columns.
  */
-export function checkEnvironment(catalog: SchemaCatalog, loaded: readonly LoadedTable[] = []): CheckEnvironment {
+export function checkEnvironment(
+  catalog: SchemaCatalog,
+  loaded: readonly LoadedTable[] = [],
+  /** Tables of the embedded store: their stored columns win over the catalogue's, as loaded files do. */
+  stored: ReadonlyMap<string, TableSchema> = new Map(),
+): CheckEnvironment {
   const tables = new Map<string, TableSchema>(catalog.tables);
+  for (const [name, schema] of stored) tables.set(name, schema);
   for (const t of loaded) tables.set(t.name, t.schema);
   const functions = new Map<string, StoredFunctionSchema>();
   let watchlistColumns: ColumnSchema[] = [...WATCHLIST_COLUMNS];
@@ -59,6 +66,8 @@ export function semanticCheck(text: string, env: CheckEnvironment): CheckOutcome
 export interface RunOptions {
   catalog: SchemaCatalog;
   tables: readonly LoadedTable[];
+  /** The embedded store's tables, read when no loaded file supplies the table. */
+  store?: TableProvider;
   now?: bigint;
   /** As given on the command line; converted to the types `declare query_parameters` gives them. */
   params: Record<string, string>;
@@ -126,12 +135,14 @@ export async function runQuery(text: string, options: RunOptions): Promise<RunOu
     get(name: string) {
       const table = loaded.get(name);
       if (table !== undefined) return table;
+      const stored = options.store?.get(name);
+      if (stored !== undefined) return stored;
       const schema = options.catalog.table(name);
       if (schema === undefined) return undefined;
       emptyTables.add(name);
       return { schema, batches: (): Iterable<Table> => [] };
     },
-    keys: () => new Set([...loaded.keys(), ...options.catalog.tables.keys()]),
+    keys: () => new Set([...loaded.keys(), ...(options.store?.keys?.() ?? []), ...options.catalog.tables.keys()]),
   };
 
   const { query } = await import('../kql/index.js');

@@ -19,6 +19,7 @@ export async function queryCommand(argv: string[], io: CliIO): Promise<number> {
   const args = parseCommandArgs('query', argv, {
     file: { type: 'string', short: 'f' },
     data: { type: 'string', multiple: true },
+    store: { type: 'string' },
     schemas: { type: 'string', multiple: true },
     format: { type: 'string' },
     now: { type: 'string' },
@@ -88,10 +89,15 @@ export async function queryCommand(argv: string[], io: CliIO): Promise<number> {
   }
   reportLoadIssues(loaded.issues.map((i) => ({ key: `${i.file}\u0000${i.message.replace(/^column ([^:]+):.*$/, '$1')}`, text: formatLoadIssue(i) })), io);
 
+  // Without --data the query reads the embedded store (src/store), when there is one.
+  const { openStoreForReading } = await import('./store-access.js');
+  const store = listOption(args, 'data').length === 0 ? openStoreForReading(stringOption(args, 'store'), 'query') : undefined;
+
   const { runQuery } = await import('./engine.js');
   const outcome = await runQuery(text, {
     catalog,
     tables: loaded.tables,
+    ...(store !== undefined ? { store: store.provider() } : {}),
     now,
     params,
     maxRows,

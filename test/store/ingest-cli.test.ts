@@ -129,3 +129,23 @@ test('store prune and info', async () => {
   const missing = io();
   assert.equal(await storeCommand(['info', '--store', path.join(store, 'none')], missing.io), 1);
 });
+
+test('query and check read the store when no --data is given', async () => {
+  const store = tempDir();
+  const dir = tempDir('kqlhunt-logs-');
+  const csv = path.join(dir, 'inv.csv');
+  fs.writeFileSync(csv, 'Host,Cores\nweb1,4\ndb1,16\n');
+  assert.equal((await ingest(['--store', store, '--format', 'csv', '--table', 'Inventory', csv])).code, 0);
+  const q = io();
+  assert.equal(await main(['query', '--store', store, '--format', 'csv', 'Inventory | where Cores > 8 | project Host'], q.io), 0, q.out().stderr);
+  assert.equal(q.out().stdout.trim().split(/\r?\n/).pop(), 'db1');
+  const rule = path.join(dir, 'r.kql');
+  fs.writeFileSync(rule, 'Inventory | where Cores > 8 | project Host, Missing\n');
+  const withStore = io();
+  assert.equal(await main(['check', '--store', store, rule], withStore.io), 1);
+  assert.match(withStore.out().stdout, /Missing/);
+  assert.equal(withStore.out().stdout.match(/error:/g)?.length, 1, 'the table itself is known from the store');
+  const noStore = io();
+  assert.equal(await main(['query', '--store', path.join(store, 'none'), 'print 1'], noStore.io), 2);
+  assert.match(noStore.out().stderr, /no store there/);
+});
