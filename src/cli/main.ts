@@ -95,6 +95,19 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
         const { startCommand } = await import('./start-command.js');
         return await startCommand(rest, io);
       }
+      // Detection commands (src/detect; owned by the detection engineer).
+      case 'validate': {
+        const { validateCommand } = await import('./validate.js');
+        return await validateCommand(rest, io);
+      }
+      case 'hunt': {
+        const { huntCommand } = await import('./hunt.js');
+        return await huntCommand(rest, io);
+      }
+      case 'alerts': {
+        const { alertsCommand } = await import('./alerts.js');
+        return await alertsCommand(rest, io);
+      }
       default:
         throw new UsageError(`unknown command '${command}'`);
     }
