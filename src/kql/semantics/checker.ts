@@ -453,9 +453,15 @@ class Checker {
         return this.summarize(op, row, scope);
       case 'Count':
         return { columns: [{ name: op.asName?.name ?? COUNT_COLUMN, type: 'long' }], open: false };
-      case 'Distinct':
-        if (op.star) return row;
-        return this.project(op.items.map((e): NamedExpr => ({ kind: 'NamedExpr', names: [], expr: e, start: e.start, end: e.end })), row, scope);
+      case 'Distinct': {
+        if (op.star) {
+          for (const c of row.columns) this.requireGroupable(c.type, c.name, op);
+          return row;
+        }
+        const distinct = this.project(op.items.map((e): NamedExpr => ({ kind: 'NamedExpr', names: [], expr: e, start: e.start, end: e.end })), row, scope);
+        distinct.columns.forEach((c, i) => this.requireGroupable(c.type, c.name, op.items[i] ?? op));
+        return distinct;
+      }
       case 'Take':
       case 'Sample':
         this.expr(op.count, { row: EMPTY_ROW, scope, aggregates: false });
@@ -630,10 +636,11 @@ class Checker {
     const columns = row.columns.map((c) => ({ ...c }));
     const names = extendColumnNames(items, columns.map((c) => c.name), this.naming(row, scope));
     const seen = new Set<string>();
+    // Items read the input row as it was (a column replaced by an earlier item keeps its input
+    // type, as in ADX); names the input lacks may refer to columns earlier items added.
+    const readable: RowSchema = { columns: row.columns.slice(), open: row.open };
     items.forEach((item, i) => {
-      // Later items see the columns earlier items of the same extend created.
-      const current: RowSchema = { columns, open: row.open };
-      const t = this.expr(item.expr, { row: current, scope, aggregates: false });
+      const t = this.expr(item.expr, { row: readable, scope, aggregates: false });
       const itemNames = names[i]!;
       itemNames.forEach((name, k) => {
         if (item.names.length > 0 && seen.has(name)) {
@@ -641,9 +648,12 @@ class Checker {
         }
         seen.add(name);
         const type = itemNames.length > 1 ? this.tupleMemberType(item, k) : t;
-        const existing = findColumn(current, name);
+        const existing = findColumn({ columns, open: false }, name);
         if (existing !== undefined) existing.type = type;
-        else columns.push({ name, type });
+        else {
+          columns.push({ name, type });
+          readable.columns.push({ name, type });
+        }
       });
     });
     return { columns, open: row.open };
@@ -685,6 +695,13 @@ class Checker {
     return matched;
   }
 
+  /** ADX refuses to group by a dynamic value (summarize by, distinct): it must be cast first. */
+  private requireGroupable(type: TypeOrUnknown, name: string, at: Node): void {
+    if (type === 'dynamic') {
+      this.report(error(CODES.dynamicGroupKey, `cannot group by '${name}' of type dynamic; convert it first, e.g. tostring(${name})`, at));
+    }
+  }
+
   private summarize(op: SummarizeOp, row: RowSchema, scope: Scope): RowSchema {
     const naming = this.naming(row, scope);
     const names = summarizeColumnNames(op.aggregates, op.by, row.columns.map((c) => c.name), naming);
@@ -698,6 +715,7 @@ class Checker {
     };
     op.by.forEach((item, i) => {
       const t = this.expr(item.expr, { row, scope, aggregates: false });
+      this.requireGroupable(t, names.by[i]!, item.expr);
       add(names.by[i]!, t, item.names[0] ?? item);
     });
     op.aggregates.forEach((item, i) => {

@@ -13,6 +13,7 @@ export const CODES = {
   notAnAggregate: 'KQL113',
   operatorTypes: 'KQL120',
   predicateNotBool: 'KQL121',
+  dynamicGroupKey: 'KQL122',
   duplicateColumn: 'KQL130',
   fuzzyUnionMissingTable: 'KQL140',
   unknownPlugin: 'KQL150',

@@ -46,7 +46,7 @@ function acceptsClass(cls: string, arg: TypeOrUnknown | 'tabular'): boolean {
   if (arg === 'unknown') return true;
   switch (cls) {
     case '@Tabular': return arg === 'tabular';
-    case '@Number': case '@Summable': return arg === 'dynamic' || isNumericType(arg as ScalarType) || (cls === '@Summable' && arg === 'timespan');
+    case '@Number': case '@Summable': return arg === 'dynamic' || isNumericType(arg as ScalarType) || (cls === '@Summable' && (arg === 'timespan' || arg === 'datetime'));
     case '@Integer': return arg === 'int' || arg === 'long' || arg === 'dynamic';
     case '@RealOrDecimal': return arg === 'real' || arg === 'decimal' || arg === 'dynamic';
     case '@StringOrDynamic': case '@StringOrArray': return arg === 'string' || arg === 'dynamic';
@@ -186,7 +186,10 @@ export function typeBuiltinCall(
     }
   }
 
-  if (def !== undefined) {
+  // With an argument of unknown type a registry rule can only guess; ADX's catalogue rules
+  // propagate the unknown instead.
+  const unknownArg = args.some((a) => a.type === 'unknown');
+  if (def !== undefined && !(unknownArg && sig !== undefined && typeof def.returns !== 'string')) {
     const r = registryReturn(def.returns, args);
     if (typeof r === 'object') {
       // A rule cannot judge an argument whose type the checker does not know.
@@ -199,12 +202,28 @@ export function typeBuiltinCall(
   return { ok: true, type: sig === undefined ? 'unknown' : knownReturn(cat!, sig, args) };
 }
 
+/** Parameter classes whose test above is exact enough to report a mismatch as an error. */
+const CHECKED_CLASSES: Record<string, string> = {
+  '@StringOrDynamic': 'string or dynamic',
+  '@StringOrArray': 'string or dynamic',
+  '@DynamicArray': 'a dynamic array',
+  '@DynamicBag': 'a dynamic property bag',
+  '@Number': 'a number',
+  '@Summable': 'a number, timespan or datetime',
+  '@Tabular': 'a table',
+};
+
 function describeMismatch(sig: KnownSignature | undefined, args: ArgInfo[]): string | undefined {
   if (sig === undefined) return undefined;
   for (let i = 0; i < args.length; i++) {
     const p = sig.params[Math.min(i, sig.params.length - 1)];
-    if (p === undefined || p.startsWith('@')) continue;
+    if (p === undefined) continue;
     const t = args[i]!.type;
+    if (p.startsWith('@')) {
+      const wanted = CHECKED_CLASSES[p];
+      if (wanted !== undefined && !acceptsClass(p, t)) return `argument ${i + 1} must be ${wanted}, not ${t}`;
+      continue;
+    }
     if (!acceptsDeclared(p, t)) {
       return `argument ${i + 1} must be ${p.split('|').join(' or ')}, not ${t}`;
     }

@@ -170,16 +170,27 @@ export function extendColumnNames(items: readonly NamedExpr[], inputColumns: rea
 }
 
 /**
- * Names of `project` (and `distinct`, `summarize by`) items in order. Derived names are made
- * unique against earlier items; explicit names are kept as written (a duplicate is an error the
- * checker reports).
+ * Names of `project` (and `distinct`) items in order. Derived names are made unique against
+ * earlier items; written names are kept (two written names clashing is an error the checker
+ * reports) unless they clash with an earlier derived one.
  */
 export function projectColumnNames(items: readonly NamedExpr[], ctx: NamingContext = NO_CONTEXT): string[][] {
   const taken = new Set<string>();
+  // Names the user wrote (`x = ...`, or a plain column `x`). Two of these clashing is an error;
+  // a clash with a derived or generated name renames the later one instead.
+  const declared = new Set<string>();
+  const declare = (name: string): string => {
+    const n = declared.has(name) || !taken.has(name) ? name : uniqueColumnName(name, taken);
+    declared.add(n);
+    return n;
+  };
   return items.map((item) => {
     const tuple = tupleColumns(item.expr, item.names.map((n) => n.name), ctx);
-    const names = tuple?.map((c, i) => (i < item.names.length ? c.name : uniqueColumnName(c.name, taken)))
-      ?? explicitNames(item) ?? [derivedOrColumnN(item.expr, taken, ctx)];
+    let names: string[];
+    if (tuple !== undefined) names = tuple.map((c, i) => (i < item.names.length ? declare(c.name) : uniqueColumnName(c.name, taken)));
+    else if (item.names.length > 0) names = item.names.map((n) => declare(n.name));
+    else if (unparen(item.expr).kind === 'NameRef') names = [declare(expressionName(item.expr, ctx))];
+    else names = [derivedOrColumnN(item.expr, taken, ctx)];
     for (const n of names) taken.add(n);
     return names;
   });
