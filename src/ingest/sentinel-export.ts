@@ -40,7 +40,7 @@ export function headerHits(header: readonly string[], schema: TableSchema): numb
 
 /**
  * The known table a header most plausibly belongs to: most columns covered (at least 3, and half
- * the header or 8 columns, since exports add parsed columns of their own), ties going to the
+ * the header, or 8 columns of a curated table, since exports add parsed columns), ties going to the
  * curated tables, then to the smaller schema.
  */
 export function tableForHeader(header: readonly string[], catalog: TableCatalog): string | undefined {
@@ -59,7 +59,8 @@ export function tableForHeader(header: readonly string[], catalog: TableCatalog)
       bestSize = schema.length;
     }
   }
-  return bestHits >= 3 && (bestHits * 2 >= names.length || bestHits >= 8) ? best : undefined;
+  const preferred = best !== undefined && PREFERRED_TABLES.includes(best);
+  return bestHits >= 3 && (bestHits * 2 >= names.length || (preferred && bestHits >= 8)) ? best : undefined;
 }
 
 /**

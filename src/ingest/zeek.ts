@@ -167,6 +167,8 @@ export class ZeekTsvReader {
   private types: string[] | undefined;
   private plan: ColumnPlan[] | undefined;
   private table: string;
+  /** A Zeek `#separator`/`#path`/... header was seen: data lines then need #fields, never stand in for it. */
+  private sawZeekHeader = false;
 
   constructor(fileName: string, private readonly onSchema: (table: string, schema: TableSchema) => void) {
     this.path = zeekPathFromFileName(fileName);
@@ -177,7 +179,7 @@ export class ZeekTsvReader {
   isHeader(line: string): boolean {
     if (line.charCodeAt(0) !== 35 /* # */) {
       // No #fields header: a first plain line of names (zeek-cut output) serves as one.
-      if (this.fields === undefined) {
+      if (this.fields === undefined && !this.sawZeekHeader) {
         this.fields = line.split(this.separator);
         this.types = this.fields.map(() => 'string');
         this.plan = undefined;
@@ -185,6 +187,7 @@ export class ZeekTsvReader {
       }
       return false;
     }
+    if (/^#(separator|set_separator|empty_field|unset_field|path|fields|types)\b/.test(line)) this.sawZeekHeader = true;
     if (line.startsWith('#separator ')) {
       this.separator = unescapeZeek(line.slice('#separator '.length));
       return true;
