@@ -110,6 +110,9 @@ test('union isfuzzy=true reports a missing table as a warning and drops the leg'
   const r = run('union isfuzzy=true (Nope | project q), T');
   assert.deepEqual(r.diagnostics.map((d) => [d.severity, d.code]), [['warning', CODES.fuzzyUnionMissingTable]]);
   assert.equal(schemaOf(r), 'a:long, s:string, d:dynamic, TimeGenerated:datetime, x:real');
+  // The missing leg's columns are unknown, not absent.
+  assert.equal(r.resultSchema?.open, true);
+  assert.deepEqual(errorsOf(run('union isfuzzy=true (Nope | where a > 1) | project q')), []);
 });
 
 test('open schemas: bag_unpack and unknown plugins accept any later column', () => {

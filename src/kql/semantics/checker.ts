@@ -885,14 +885,17 @@ class Checker {
     const fuzzy = op.options.some((o) => o.name === 'isfuzzy' && unparen(o.value).kind === 'Literal' && (unparen(o.value) as { value: unknown }).value === true);
     const legs: RowSchema[] = input !== null ? [input] : [];
     const outerMissing = this.fuzzyLegMissing;
+    let droppedLeg = false;
     if (fuzzy) this.fuzzyUnionDepth++;
     try {
       for (const t of op.tables) {
         this.fuzzyLegMissing = false;
         const u = unparen(t);
         const leg = u.kind === 'NameRef' ? this.tableByName(u.name, scope, u, fuzzy) : this.tabular(t, scope);
-        // ADX drops a fuzzy leg whose table does not exist.
+        // ADX drops a fuzzy leg whose table does not exist. Columns that leg would have had
+        // are then unknown rather than wrong, so the result is left open.
         if (!(fuzzy && this.fuzzyLegMissing)) legs.push(leg);
+        else droppedLeg = true;
       }
     } finally {
       if (fuzzy) this.fuzzyUnionDepth--;
@@ -902,6 +905,7 @@ class Checker {
     const kindExpr = kindOpt !== undefined ? unparen(kindOpt.value) : undefined;
     const kind = kindExpr?.kind === 'NameRef' && kindExpr.name.name.toLowerCase() === 'inner' ? 'inner' : 'outer';
     const merged = this.mergeUnion(legs, kind);
+    if (droppedLeg) merged.open = true;
     const source = op.options.find((o) => o.name === 'withsource');
     if (source !== undefined) {
       const v = unparen(source.value);
