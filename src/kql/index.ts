@@ -14,6 +14,9 @@ import { collect, type RenderInfo } from './exec/relation.js';
 import { Scope } from './exec/scope.js';
 import type { TableProvider } from './exec/tables.js';
 import { UNIX_EPOCH_TICKS } from './data/column.js';
+import { StoredFunctionSet, type StoredFunctions } from './exec/stored-functions.js';
+import { registryWith } from './exec/extra-functions.js';
+import type { ScalarFunctionDef } from './functions/registry.js';
 
 export { parse } from './syntax/parser.js';
 export type { ParseResult } from './syntax/parser.js';
@@ -24,6 +27,8 @@ export type { CheckResult, StoredFunctionSchema } from './semantics/checker.js';
 export * from './types.js';
 export * from './data/column.js';
 export { builtinFunctions } from './functions/index.js';
+export type { StoredFunction, StoredFunctions } from './exec/stored-functions.js';
+export type { ScalarFunctionDef, CallContext } from './functions/registry.js';
 
 /** A query parameter: a JS scalar (bool, number, string, dynamic), or an explicitly typed value (needed for datetime/timespan ticks). */
 export type QueryParam = Scalar | { type: ScalarType; value: Scalar };
@@ -43,6 +48,19 @@ export interface QueryOptions {
   signal?: AbortSignal;
   /** Reads a local file for `externaldata` (the engine itself has no file system access). */
   readFile?: (path: string) => string | Uint8Array;
+  /**
+   * Stored functions (ADX `.create function`), by name: visible to the query as if declared
+   * with `let` before it, with bodies that see only tables and each other. One flagged
+   * `mergeWithTable` whose name is also a table reads as the table's rows plus the function's,
+   * in the table's columns.
+   */
+  functions?: StoredFunctions;
+  /**
+   * Scalar functions added to the built-ins; one named like a built-in replaces it (e.g.
+   * `geo_info_from_ip_address` backed by the application's GeoIP data). Pass the same array to
+   * every query: the combined registry is cached per array.
+   */
+  scalarFunctions?: readonly ScalarFunctionDef[];
 }
 
 export interface QueryResult {
@@ -88,26 +106,28 @@ function throwOnErrors(text: string, diagnostics: readonly Diagnostic[]): void {
 export function query(text: string, options: QueryOptions): QueryResult {
   const parsed = parse(text);
   throwOnErrors(text, parsed.diagnostics);
+  const stored = options.functions ? new StoredFunctionSet(options.functions) : undefined;
   const ctx = new ExecContext(
-    builtinFunctions(),
+    options.scalarFunctions ? registryWith(builtinFunctions(), options.scalarFunctions) : builtinFunctions(),
     options.now ?? currentTicks(),
     { maxRows: options.maxRows, timeoutMs: options.timeoutMs, signal: options.signal },
     options.readFile,
   );
-  const root = new Scope();
+  const compiler = new Compiler(ctx, options.tables);
+  const root = stored ? stored.scope(compiler).child() : new Scope();
   for (const [name, v] of Object.entries(options.params ?? {})) {
     const p = inferParamType(name, v);
     root.set(name, { kind: 'scalar', type: p.type, value: p.value });
   }
   try {
-    const compiler = new Compiler(ctx, options.tables);
     const rel = compiler.runQuery(parsed.query, root.child());
     const table = collect(rel);
     ctx.checkRows(table.length, 'the query result');
     const result: QueryResult = { columns: rel.schema.map((s) => ({ ...s })), table };
     if (rel.render) result.render = rel.render;
     return result;
-  } catch (e) {
+  } catch (caught) {
+    const e = caught instanceof KqlError && stored ? stored.locate(caught) : caught;
     if (e instanceof KqlError && e.start !== undefined && !/\(line \d+, column \d+\)$/.test(e.message)) {
       const { line, column } = new SourceText(text).lineCol(e.start);
       e.message = `${e.message} (line ${line}, column ${column})`;
@@ -123,6 +143,8 @@ export interface CheckOptions {
   functions?: ReadonlyMap<string, StoredFunctionSchema>;
   /** Types of query parameters supplied at run time. */
   parameters?: ReadonlyMap<string, ScalarType>;
+  /** As QueryOptions.scalarFunctions: functions beyond (or replacing) the built-ins. */
+  scalarFunctions?: readonly ScalarFunctionDef[];
 }
 
 /**
@@ -136,7 +158,7 @@ export function check(text: string, options: CheckOptions = {}): CheckResult {
   }
   const env: CheckEnvironment = {
     tables: options.tables ?? new Map(),
-    registry: builtinFunctions(),
+    registry: options.scalarFunctions ? registryWith(builtinFunctions(), options.scalarFunctions) : builtinFunctions(),
     ...(options.functions ? { functions: options.functions } : {}),
     ...(options.parameters ? { parameters: options.parameters } : {}),
   };
