@@ -213,11 +213,25 @@ function decodeIntegers<T extends Float64Array | Int32Array>(
         : s.width === 'u16' ? typedSection(Uint16Array, file, start, s) : typedSection(Uint32Array, file, start, s);
       if (narrow.length !== length) throw new ColumnFileError(`values section holds ${narrow.length} rows, header says ${length}`);
       const out = new Target(length);
-      const base = s.base;
-      for (let i = 0; i < length; i++) out[i] = narrow[i]! + base;
+      widen(narrow, out, s.base);
       return out;
     }
   }
+}
+
+/**
+ * One loop per (source, target) pair: a single generic loop sees several typed-array kinds,
+ * goes megamorphic in V8 and runs several times slower on the 10M-row loads this serves.
+ */
+function widen(narrow: Uint8Array | Uint16Array | Uint32Array, out: Float64Array | Int32Array, base: number): void {
+  const n = out.length;
+  if (out instanceof Float64Array) {
+    if (narrow instanceof Uint8Array) for (let i = 0; i < n; i++) out[i] = narrow[i]! + base;
+    else if (narrow instanceof Uint16Array) for (let i = 0; i < n; i++) out[i] = narrow[i]! + base;
+    else for (let i = 0; i < n; i++) out[i] = narrow[i]! + base;
+  } else if (narrow instanceof Uint8Array) for (let i = 0; i < n; i++) out[i] = narrow[i]! + base;
+  else if (narrow instanceof Uint16Array) for (let i = 0; i < n; i++) out[i] = narrow[i]! + base;
+  else for (let i = 0; i < n; i++) out[i] = narrow[i]! + base;
 }
 
 function decodeNulls(file: Uint8Array, start: number, s: Section | undefined, length: number): Uint8Array | null {
@@ -288,6 +302,7 @@ function widenCodes(file: Uint8Array, start: number, s: IntSection, length: numb
   const narrow = s.width === 'u8' ? typedSection(Uint8Array, file, start, s) : typedSection(Uint16Array, file, start, s);
   if (narrow.length !== length) throw new ColumnFileError(`codes section holds ${narrow.length} rows, header says ${length}`);
   const out = new Int32Array(length);
-  for (let i = 0; i < length; i++) out[i] = narrow[i]!;
+  // Int32Array.set converts element-wise in native code.
+  out.set(narrow);
   return out;
 }

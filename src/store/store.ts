@@ -107,9 +107,13 @@ export class Store {
     }
     const segments = entry.segments.filter((s) => !bounded || overlaps(s, bounds));
     const timeColumn = entry.timeColumn;
+    const self = this;
     return {
       schema,
-      batches: () => segments.map((seg) => this.segmentBatch(name, seg, schema, bounded ? bounds : undefined, timeColumn)),
+      // A generator, so a consumed batch's columns can be collected before the next is read.
+      batches: function* (this: void) {
+        for (const seg of segments) yield self.segmentBatch(name, seg, schema, bounded ? bounds : undefined, timeColumn);
+      },
     };
   }
 
