@@ -13,6 +13,9 @@ import { resolveTable, type TableProvider } from './tables.js';
 import { compileOperator } from './ops/index.js';
 import { compileSourceOperator } from './ops/sources.js';
 
+/** Operators that always start a pipeline, even inside a subquery. */
+const STARTING_OPERATORS = new Set(['Print', 'Range', 'Datatable', 'ExternalData', 'Find']);
+
 const PLACEHOLDER: Relation = { schema: [], batches: () => [] };
 
 export class Compiler {
@@ -196,6 +199,22 @@ export class Compiler {
     const fnScope = bindUserFunctionArgs(expr, b.decl, b.scope, this.env([], scope));
     this.bindLets(b.decl.body.statements, fnScope);
     return this.tabular(b.decl.body.result, fnScope);
+  }
+
+  /**
+   * A subquery whose implicit input is `input` (fork branches, facet's `with`, partition,
+   * mv-apply, invoke bodies): the leftmost operator of the chain reads `input`. A subquery that
+   * starts from a named table or a source operator (print, range, ...) ignores it.
+   */
+  subquery(expr: Expr, input: Relation, scope: Scope): Relation {
+    switch (expr.kind) {
+      case 'Paren': return this.subquery(expr.expr, input, scope);
+      case 'Pipe': return compileOperator(this, this.subquery(expr.input, input, scope), expr.op, scope);
+      case 'SourceOperator':
+        if (STARTING_OPERATORS.has(expr.op.kind)) return compileSourceOperator(this, expr.op, scope);
+        return compileOperator(this, input, expr.op, scope);
+      default: return this.tabular(expr, scope);
+    }
   }
 
   operator(input: Relation, op: QueryOperator, scope: Scope): Relation {

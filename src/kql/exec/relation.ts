@@ -13,6 +13,11 @@ export interface Relation {
    * Absent: not serialized. Operators that preserve order copy it from their input.
    */
   readonly serialized?: boolean;
+  /**
+   * fork and facet: every result table, in order (the relation's own batches are the first).
+   * Absent for the usual single-table result.
+   */
+  readonly results?: readonly { name: string; relation: Relation }[];
   /** Set by `render`: kept as result metadata, never changes rows. */
   readonly render?: RenderInfo;
 }

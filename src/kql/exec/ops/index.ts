@@ -19,6 +19,13 @@ import { compileJoin, compileLookup } from './join.js';
 import { compileMvExpand } from './mvexpand.js';
 import { compileParse } from './parse.js';
 import { compileMakeSeries } from './makeseries.js';
+import { compileMvApply } from './mvapply.js';
+import { compileParseKv } from './parsekv.js';
+import { compileSample, compileSampleDistinct, compileTopHitters, compileTopNested } from './ranking.js';
+import { compileSearch } from './search.js';
+import { compileFacet, compileFork, compileInvoke, compilePartition, compileReduce } from './subqueries.js';
+import { compileScan } from './scan.js';
+import { compileEvaluate } from './evaluate.js';
 
 export function compileOperator(c: Compiler, input: Relation, op: QueryOperator, scope: Scope): Relation {
   c.ctx.checkpoint();
@@ -47,6 +54,20 @@ export function compileOperator(c: Compiler, input: Relation, op: QueryOperator,
     case 'MvExpand': return compileMvExpand(c, input, op, scope);
     case 'Parse': return compileParse(c, input, op, scope);
     case 'MakeSeries': return compileMakeSeries(c, input, op, scope);
+    case 'MvApply': return compileMvApply(c, input, op, scope);
+    case 'ParseKv': return compileParseKv(c, input, op, scope);
+    case 'TopNested': return compileTopNested(c, input, op, scope);
+    case 'TopHitters': return compileTopHitters(c, input, op, scope);
+    case 'Sample': return compileSample(c, input, op, scope);
+    case 'SampleDistinct': return compileSampleDistinct(c, input, op, scope);
+    case 'Search': return compileSearch(c, input, op, scope);
+    case 'Fork': return compileFork(c, input, op, scope);
+    case 'Facet': return compileFacet(c, input, op, scope);
+    case 'Partition': return compilePartition(c, input, op, scope);
+    case 'Invoke': return compileInvoke(c, input, op, scope);
+    case 'Scan': return compileScan(c, input, op, scope);
+    case 'Evaluate': return compileEvaluate(c, input, op, scope);
+    case 'Reduce': return compileReduce(c, input, op);
     default:
       throw new NotSupportedError(`the '${op.keyword}' operator`, op.start, op.end);
   }

@@ -10,6 +10,8 @@ import { compileScalar, fail } from '../expr/compile.js';
 import type { Relation } from '../relation.js';
 import type { Scope } from '../scope.js';
 import { compileUnion } from './union.js';
+import { compileExternalData } from './externaldata.js';
+import { compileFind, compileSearch } from './search.js';
 import { compileTupleCall } from '../expr/calls.js';
 import { convertTo } from '../../values/convert.js';
 
@@ -19,6 +21,10 @@ export function compileSourceOperator(c: Compiler, op: QueryOperator, scope: Sco
     case 'Range': return compileRange(c, op, scope);
     case 'Datatable': return compileDatatable(c, op, scope);
     case 'Union': return compileUnion(c, undefined, op, scope);
+    case 'ExternalData': return compileExternalData(c, op, scope);
+    case 'Search': return compileSearch(c, undefined, op, scope);
+    case 'Find': return compileFind(c, op, scope);
+    case 'Evaluate': throw new NotSupportedError(`the '${op.plugin.name.name}' plugin without input`, op.start, op.end);
     default:
       throw new NotSupportedError(`the '${op.keyword}' operator`, op.start, op.end);
   }

@@ -15,7 +15,7 @@ import { tableNames } from '../tables.js';
 import { checked, patternMatcher } from './common.js';
 import { StringColumn } from '../../data/column.js';
 
-interface Leg { name: string; rel: Relation }
+export interface Leg { name: string; rel: Relation }
 
 function optionValue(c: Compiler, op: UnionOp, name: string, scope: Scope): string | undefined {
   const o = op.options.find((x) => x.name === name);
@@ -52,7 +52,11 @@ export function compileUnion(c: Compiler, input: Relation | undefined, op: Union
   if (input) legs.push({ name: 'union_arg0', rel: input });
   op.tables.forEach((t, i) => legs.push(...legsOf(c, t, i + (input ? 1 : 0), scope, fuzzy)));
   if (legs.length === 0) fail(op, 'union has no tables to combine');
+  return unionRelations(c, legs, kind, withSource);
+}
 
+/** Concatenates named relations by column name (search and find reuse this). */
+export function unionRelations(c: Compiler, legs: readonly Leg[], kind: 'inner' | 'outer', withSource: string | undefined): Relation {
   // Types seen per column name, in order of first appearance.
   const typesByName = new Map<string, ScalarType[]>();
   for (const leg of legs) {
