@@ -84,16 +84,16 @@ const tableRows = new WeakMap<readonly ColumnSchema[], RowColumn[]>();
 
 /**
  * A table schema as a row; a column listed twice is renamed as ADX renames clashes (`X1`).
- * Each call gets its own column objects (operators may change them), copied from a cached
- * de-duplicated list.
+ * The row is built once per table and shared (frozen): operators copy before they change
+ * columns, so wide tables are not copied at every reference.
  */
 export function tableSchema(columns: readonly ColumnSchema[]): RowSchema {
   let cached = tableRows.get(columns);
   if (cached === undefined) {
-    cached = dedupeTableColumns(columns);
+    cached = Object.freeze(dedupeTableColumns(columns).map((c) => Object.freeze(c))) as RowColumn[];
     tableRows.set(columns, cached);
   }
-  return { columns: cached.map((c) => ({ name: c.name, type: c.type })), open: false };
+  return { columns: cached, open: false };
 }
 
 function dedupeTableColumns(columns: readonly ColumnSchema[]): RowColumn[] {
