@@ -1,0 +1,149 @@
+// End to end: the fixture rules over the fixture Syslog data, replayed and at one time,
+// through the library and the CLI.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadSchemaCatalog } from '../../src/io/schemas.js';
+import { loadDataSources } from '../../src/io/data-files.js';
+import { loadRuleFile, type Rule } from '../../src/detect/rule.js';
+import { hunt } from '../../src/detect/hunt.js';
+import { memoryData, scheduleTimes, windowFor, runRule } from '../../src/detect/runner.js';
+import { loadWatchlists, bindWatchlists } from '../../src/detect/watchlists.js';
+import { AlertStore } from '../../src/detect/alert-store.js';
+import { parseDatetimeString } from '../../src/kql/values/datetime.js';
+import { REPO_ROOT } from '../util/paths.js';
+import { runCli } from '../cli/harness.js';
+
+const FIXTURES = path.join(REPO_ROOT, 'test', 'detect', 'fixtures');
+const t = (iso: string): bigint => parseDatetimeString(iso)!;
+
+function rules(): Rule[] {
+  return fs.readdirSync(path.join(FIXTURES, 'rules')).sort().flatMap((f) => loadRuleFile(path.join(FIXTURES, 'rules', f)).rules);
+}
+
+async function data() {
+  const catalog = loadSchemaCatalog();
+  const loaded = await loadDataSources([{ path: path.join(FIXTURES, 'data') }], catalog);
+  return memoryData(new Map(loaded.tables.map((x) => [x.name, x.table])), catalog.tables);
+}
+
+function tempStore(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'kqlhunt-detect-'));
+}
+
+const byName = (name: string): Rule => rules().find((r) => r.name.startsWith(name))!;
+
+test('schedule: one run every queryFrequency after --from, up to --to; windows are the queryPeriod back', () => {
+  const r = byName('SSH brute force');
+  const times = scheduleTimes(r, t('2024-05-01T09:00:00Z'), t('2024-05-01T12:30:00Z'));
+  assert.deepEqual(times, [t('2024-05-01T10:00:00Z'), t('2024-05-01T11:00:00Z'), t('2024-05-01T12:00:00Z')]);
+  assert.deepEqual(windowFor(r, t('2024-05-01T11:00:00Z')), { from: t('2024-05-01T10:00:00Z'), to: t('2024-05-01T11:00:00Z') });
+});
+
+test('a rule asking for 14 days inside its query only sees its queryPeriod', async () => {
+  const r = byName('Any sudo use');
+  const d = await data();
+  const run = runRule(r, t('2024-05-01T12:00:00Z'), { data: d });
+  assert.equal(run.status, 'ok');
+  assert.deepEqual(run.rows.map((x) => x['TimeGenerated']), ['2024-05-01T11:45:00Z']);
+  // The same query without the clip sees the sudo use nine days earlier too.
+  const unclipped = runRule(r, t('2024-05-01T12:00:00Z'), { data: d }, { from: t('2024-01-01T00:00:00Z'), to: t('2024-05-01T12:00:00Z') });
+  assert.equal(unclipped.rows.length, 2);
+});
+
+test('replay: expected alerts, allowlisted source excluded, failing rule recorded as health, state saved', async () => {
+  const store = new AlertStore(tempStore());
+  const result = await hunt({
+    rules: rules(), data: await data(), watchlists: loadWatchlists([path.join(FIXTURES, 'watchlists')]),
+    times: { from: t('2024-05-01T09:00:00Z'), to: t('2024-05-01T12:00:00Z') }, store,
+  });
+  const summary = result.alerts.map((a) => `${a.runTime} ${a.displayName} [${a.entities.map((e) => Object.values(e.identifiers).join('/')).join(', ')}]`);
+  assert.deepEqual(summary.sort(), [
+    '2024-05-01T11:00:00Z SSH brute force from 203.0.113.5 on web01 [203.0.113.5, web01]',
+    '2024-05-01T12:00:00Z Any sudo use (lookback inside the query) [web01]',
+    '2024-05-01T12:00:00Z SSH brute force from 192.0.2.44 on db01 [192.0.2.44, db01]',
+  ]);
+  const ssh = result.alerts.find((a) => a.ruleName.startsWith('SSH'))!;
+  assert.deepEqual(ssh.customDetails, { FailedLogins: [4] });
+  assert.equal(ssh.description, '4 failed logins');
+  const failed = result.health.filter((h) => h.status === 'failed');
+  assert.equal(failed.length, 3);
+  assert.match(failed[0]!.error!, /broken\.yaml:17:11: .*NoSuchColumn/);
+  const hunting = result.health.find((h) => h.ruleName.startsWith('SSH activity'))!;
+  assert.deepEqual([hunting.status, hunting.resultCount, hunting.alertCount], ['ok', 2, 0]);
+  assert.equal(store.alerts().length, 3);
+  assert.equal(store.incidents().length, 3);
+  assert.equal(store.health().length, result.health.length);
+  // Replaying the same period again raises nothing new.
+  const again = await hunt({ rules: rules(), data: await data(), watchlists: loadWatchlists([path.join(FIXTURES, 'watchlists')]), times: { from: t('2024-05-01T09:00:00Z'), to: t('2024-05-01T12:00:00Z') }, store });
+  assert.equal(again.alerts.length, 0);
+  assert.equal(store.alerts().length, 3);
+});
+
+test('a missing watchlist fails the rule at the call; with it the allowlisted scanner is excluded', async () => {
+  const r = byName('SSH brute force');
+  const d = await data();
+  const missing = runRule(r, t('2024-05-01T11:00:00Z'), { data: d });
+  assert.equal(missing.status, 'failed');
+  assert.match(missing.error!, /ssh-bruteforce\.yaml:23:37: no watchlist 'allowed_ips'/);
+  const lists = loadWatchlists([path.join(FIXTURES, 'watchlists')]);
+  const withList = runRule(r, t('2024-05-01T11:00:00Z'), { data: d, watchlists: lists });
+  assert.deepEqual(withList.rows.map((x) => x['SrcIp']), ['203.0.113.5']);
+});
+
+test('watchlists: Sentinel columns, and the query rewrite keeps every offset', () => {
+  const lists = loadWatchlists([path.join(FIXTURES, 'watchlists')]);
+  const w = lists.get('allowed_ips')!;
+  assert.deepEqual(w.schema.map((c) => c.name), ['_DTItemId', 'LastUpdatedTimeUTC', 'SearchKey', 'WatchlistItem', 'IPAddress', 'Owner']);
+  assert.equal(w.table.columns[2]!.column.get(0), '10.0.0.99');
+  assert.deepEqual(w.table.columns[3]!.column.get(0), { IPAddress: '10.0.0.99', Owner: 'vulnerability scanner' });
+  const q = "T | where x in (_GetWatchlist('Allowed_IPs') | project SearchKey) | where y == 1";
+  const bound = bindWatchlists(q, lists);
+  assert.equal(bound.text.length, q.length);
+  assert.equal(bound.text.indexOf('| where y'), q.indexOf('| where y'));
+  assert.equal(bound.tables.size, 1);
+});
+
+test('suppression across runs: after an alert the rule is not run for suppressionDuration', async () => {
+  const r = { ...byName('Any sudo use'), queryPeriodMs: 14 * 86_400_000, suppressionEnabled: true, suppressionDurationMs: 2 * 3_600_000 };
+  const result = await hunt({ rules: [r], data: await data(), times: { from: t('2024-05-01T11:00:00Z'), to: t('2024-05-01T16:00:00Z') } });
+  assert.deepEqual(result.health.map((h) => `${h.runTime.slice(11, 16)} ${h.status} ${h.alertCount}`), [
+    '12:00 ok 1', '13:00 suppressed 0', '14:00 ok 1', '15:00 suppressed 0', '16:00 ok 1',
+  ]);
+});
+
+test('CLI: validate exit codes and formats; hunt and alerts over a store directory', async () => {
+  const rulesDir = path.join(FIXTURES, 'rules');
+  const v = await runCli(['validate', rulesDir]);
+  assert.equal(v.code, 1);
+  assert.match(v.stdout, /broken\.yaml:17:11: error: .*NoSuchColumn.* \[query-semantic\]/);
+  const clean = await runCli(['validate', path.join(rulesDir, 'ssh-bruteforce.yaml'), '--format', 'sarif']);
+  assert.equal(clean.code, 0, clean.stdout + clean.stderr);
+  assert.equal(JSON.parse(clean.stdout).runs[0].results.length, 0);
+  assert.equal((await runCli(['validate'])).code, 2);
+  assert.equal((await runCli(['validate', rulesDir, '--format', 'xml'])).code, 2);
+
+  const store = tempStore();
+  const h = await runCli(['hunt', '--rules', rulesDir, '--data', path.join(FIXTURES, 'data'), '--watchlists', path.join(FIXTURES, 'watchlists'),
+    '--store', store, '--at', '2024-05-01T11:00:00Z', '--format', 'json']);
+  assert.equal(h.code, 1, 'the broken rule fails');
+  const out = JSON.parse(h.stdout);
+  assert.equal(out.alerts.length, 1);
+  assert.equal(out.alerts[0].displayName, 'SSH brute force from 203.0.113.5 on web01');
+  assert.match(h.stderr, /rule failed: Broken rule/);
+  assert.equal((await runCli(['hunt', '--rules', rulesDir, '--at', 'yesterday-ish'])).code, 2);
+  assert.equal((await runCli(['hunt', '--rules', rulesDir, '--from', '2024-05-01T00:00:00Z'])).code, 2);
+
+  const list = await runCli(['alerts', '--store', store, '--format', 'jsonl']);
+  assert.equal(list.code, 0);
+  assert.equal(list.stdout.trim().split('\n').length, 1);
+  const none = await runCli(['alerts', '--store', store, '--severity', 'High', '--format', 'json']);
+  assert.deepEqual(JSON.parse(none.stdout), []);
+  const since = await runCli(['alerts', '--store', store, '--since', '2024-05-01T11:00:01Z', '--format', 'json']);
+  assert.deepEqual(JSON.parse(since.stdout), []);
+  const table = await runCli(['alerts', '--store', store, '--rule', '3f1a7c2e-5b4d-4e8f-9a10-2b3c4d5e6f70']);
+  assert.match(table.stdout, /SSH brute force from 203\.0\.113\.5 on web01/);
+  assert.equal((await runCli(['alerts', '--store', store, '--severity', 'Severe'])).code, 2);
+});
