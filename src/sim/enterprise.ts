@@ -4,7 +4,7 @@
 // agent ids and processes wherever it appears.
 
 import { PROCESSES, type ProcessDef } from './catalog.js';
-import { addressOf } from './geo.js';
+import { addressOf, intToIp, ipToInt } from './geo.js';
 import { Rng } from './prng.js';
 
 export type SiteName = 'HQ' | 'BRANCH';
@@ -144,9 +144,10 @@ export class Enterprise {
         name = `${siteName === 'HQ' ? 'HQ' : 'BR'}-WS${String(i).padStart(4, '0')}`;
       }
       const site = this.sites[siteName];
-      const ip = role === 'workstation'
+      const ipText = role === 'workstation'
         ? siteName === 'HQ' ? `10.10.${1 + Math.floor(i / 250)}.${10 + (i % 240)}` : `192.168.${10 + Math.floor(i / 250)}.${20 + (i % 230)}`
         : siteName === 'HQ' ? `10.20.0.${10 + i}` : `192.168.1.${10 + i}`;
+      const ip = intToIp(ipToInt(ipText));
       const computer = `${name}.${DOMAIN}`;
       const userName = `${FIRST[hostRng.int(FIRST.length)]}.${LAST[hostRng.int(LAST.length)]}${i % 7 === 0 ? String(i % 10) : ''}`;
       const host: Host = {

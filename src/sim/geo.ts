@@ -81,7 +81,9 @@ export function ipToInt(ip: string): number {
 }
 
 export function intToIp(n: number): string {
-  return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+  // Through JSON so the result is one contiguous string, not a tree of pieces: addresses are
+  // copied into millions of rows.
+  return JSON.parse(`"${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}"`) as string;
 }
 
 interface ParsedRange {
