@@ -10,7 +10,7 @@
 // (Kusto.Language names them so; a non-column argument gives `<function>__<part>`).
 import type { ArgInfo, ParamSpec, ScalarFunctionDef } from '../registry.js';
 import { KqlError, type DynamicValue, type Scalar, type ScalarType } from '../../types.js';
-import { boolArg, intArg, isPresent, numberArg, readSeries, stringArg, toDynamic, toFloat64, type SeriesElement } from '../series/input.js';
+import { boolArg, intArg, isPresent, numberArg, readFloat64, readSeries, stringArg, toDynamic, toFloat64, toNumbers, type SeriesElement } from '../series/input.js';
 import { fillBackward, fillConst, fillForward, fillLinear, missingTest } from '../series/fill.js';
 import { fitLine, fitPoly, fitTwoLines, type LineFit, type SideFit, type TwoLinesFit } from '../series/fit.js';
 import { fir, iir } from '../series/filters.js';
@@ -542,9 +542,9 @@ export const seriesFunctions: readonly ScalarFunctionDef[] = [
     tupleNamesFor: tupleNaming('series_decompose', DECOMPOSE_PARTS),
     impl: (args) => {
       const fn = 'series_decompose';
-      const s = readSeries(args[0] ?? null);
+      const s = readFloat64(args[0] ?? null);
       if (s === null) return DECOMPOSE_PARTS.map(() => null);
-      const parts = decompose(toFloat64(s), {
+      const parts = decompose(s, {
         seasonality: seasonalityArg(fn, args, 1),
         trend: parseTrend(fn, stringArg(fn, args, 2, 'avg')),
         testPoints: testPointsArg(fn, args, 3),
@@ -569,7 +569,7 @@ export const seriesFunctions: readonly ScalarFunctionDef[] = [
       if (points < 0) throw new KqlError(`${fn}(): Points must not be negative, got ${points}`, 'InvalidArgument');
       const parts = decompose(toFloat64(s), {
         seasonality: seasonalityArg(fn, args, 2),
-        trend: parseTrend(fn, stringArg(fn, args, 3, 'linefit')),
+        trend: parseTrend(fn, stringArg(fn, args, 3, 'avg')),
         testPoints: points,
         seasonalityThreshold: numberArg(fn, args, 4, DEFAULT_SEASONALITY_THRESHOLD),
       });
@@ -587,9 +587,9 @@ export const seriesFunctions: readonly ScalarFunctionDef[] = [
     tupleNamesFor: tupleNaming('series_decompose_anomalies', ANOMALY_PARTS),
     impl: (args) => {
       const fn = 'series_decompose_anomalies';
-      const s = readSeries(args[0] ?? null);
+      const s = readFloat64(args[0] ?? null);
       if (s === null) return ANOMALY_PARTS.map(() => null);
-      const result = decomposeAnomalies(toFloat64(s), {
+      const result = decomposeAnomalies(s, {
         threshold: numberArg(fn, args, 1, 1.5),
         seasonality: seasonalityArg(fn, args, 2),
         trend: parseTrend(fn, stringArg(fn, args, 3, 'avg')),
@@ -597,7 +597,7 @@ export const seriesFunctions: readonly ScalarFunctionDef[] = [
         method: parseOutlierMethod(fn, stringArg(fn, args, 5, 'ctukey')),
         seasonalityThreshold: numberArg(fn, args, 6, DEFAULT_SEASONALITY_THRESHOLD),
       });
-      return [Array.from(result.flags), Array.from(result.scores), toDynamic(result.baseline)];
+      return [toNumbers(result.flags), toNumbers(result.scores), toDynamic(result.baseline)];
     },
   },
   {
@@ -614,7 +614,7 @@ export const seriesFunctions: readonly ScalarFunctionDef[] = [
       const values = toFloat64(s);
       // Elements equal to ignore_val are missing: outside the percentiles and scored 0 (docs).
       if (ignore !== null) for (let i = 0; i < values.length; i++) if (values[i] === ignore) values[i] = Number.NaN;
-      return Array.from(tukeyScores(values, low, high));
+      return toNumbers(tukeyScores(values, low, high));
     },
   },
 

@@ -15,7 +15,7 @@
 import { KqlError } from '../../types.js';
 import { fitLine } from './fit.js';
 import { bestPeriod } from './periods.js';
-import { median, meanPresent } from './stats.js';
+import { meanPresent } from './stats.js';
 import { tukeyScores } from './outliers.js';
 
 export type TrendKind = 'avg' | 'linefit' | 'none';
@@ -75,9 +75,13 @@ export function decompose(x: Float64Array, options: DecomposeOptions): Decomposi
         phaseValues[j] = v;
       }
       // A phase with no training data has no seasonal estimate; 0 leaves it to the trend.
-      phaseMedian[phase] = count === 0 ? 0 : median(phaseValues.subarray(0, count));
+      const mid = count >> 1;
+      phaseMedian[phase] = count === 0 ? 0 : count & 1 ? phaseValues[mid]! : (phaseValues[mid - 1]! + phaseValues[mid]!) / 2;
     }
-    for (let i = 0; i < n; i++) seasonal[i] = phaseMedian[i % period]!;
+    for (let phase = 0; phase < period; phase++) {
+      const value = phaseMedian[phase]!;
+      for (let i = phase; i < n; i += period) seasonal[i] = value;
+    }
   }
 
   const deseasonal = new Float64Array(n);

@@ -67,6 +67,29 @@ export function radix2(re: Float64Array, im: Float64Array, sign: number): void {
   }
 }
 
+/**
+ * The spectrum X[0..n/2] of a real sequence of power-of-two length n ≥ 4, through one complex
+ * transform of length n/2 (even samples as real parts, odd as imaginary): half the work of a
+ * complex transform of the zero-imaginary sequence. `scratchRe`/`scratchIm` have length n/2.
+ */
+export function realSpectrum(x: Float64Array, outRe: Float64Array, outIm: Float64Array, scratchRe: Float64Array, scratchIm: Float64Array): void {
+  const n = x.length;
+  const h = n >> 1;
+  for (let m = 0; m < h; m++) { scratchRe[m] = x[2 * m]!; scratchIm[m] = x[2 * m + 1]!; }
+  radix2(scratchRe, scratchIm, -1);
+  const { cos, sin } = planFor(n);
+  for (let k = 0; k <= h; k++) {
+    const ar = scratchRe[k % h]!, ai = scratchIm[k % h]!;
+    const br = scratchRe[(h - k) % h]!, bi = scratchIm[(h - k) % h]!;
+    const er = (ar + br) / 2, ei = (ai - bi) / 2;
+    const or = (ai + bi) / 2, oi = -(ar - br) / 2;
+    const wr = k === h ? -1 : cos[k]!;
+    const wi = k === h ? 0 : -sin[k]!;
+    outRe[k] = er + wr * or - wi * oi;
+    outIm[k] = ei + wr * oi + wi * or;
+  }
+}
+
 function bluestein(re: Float64Array, im: Float64Array, sign: number): void {
   const n = re.length;
   let m = 1;

@@ -32,8 +32,26 @@ export function toFloat64(series: readonly SeriesElement[]): Float64Array {
   return out;
 }
 
+/** A dynamic array read straight into the working form (NaN for non-numbers); null when not an array. */
+export function readFloat64(value: Scalar): Float64Array | null {
+  if (!Array.isArray(value)) return null;
+  const out = new Float64Array(value.length);
+  for (let i = 0; i < value.length; i++) {
+    const v = value[i];
+    out[i] = typeof v === 'number' ? v : Number.NaN;
+  }
+  return out;
+}
+
+/** Plain numbers as a dynamic array (all finite by construction: flags, scores). */
+export function toNumbers(values: Float64Array): number[] {
+  const out = new Array<number>(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = values[i]!;
+  return out;
+}
+
 /** Back to a dynamic array: NaN and ±∞ have no JSON form, so they become null as ADX serialises them. */
-export function toDynamic(values: ArrayLike<number>): DynamicValue[] {
+export function toDynamic(values: Float64Array): DynamicValue[] {
   const out = new Array<DynamicValue>(values.length);
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;

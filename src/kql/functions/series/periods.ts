@@ -1,6 +1,6 @@
 // Period detection (series_periods_detect, series_periods_validate, and series_decompose's
 // automatic seasonality).
-import { radix2 } from './fft.js';
+import { realSpectrum } from './fft.js';
 import { selectPercentile } from './stats.js';
 //
 // The series is prepared by removing its least-squares line (a trend otherwise correlates with
@@ -90,17 +90,23 @@ function lagProducts(d: Float64Array, maxLag: number): Float64Array {
     }
     return out;
   }
-  let size = 1;
+  let size = 4;
   while (size < n + maxLag) size <<= 1;
-  const re = new Float64Array(size);
-  const im = new Float64Array(size);
-  re.set(d);
-  radix2(re, im, -1);
-  for (let k = 0; k < size; k++) {
-    re[k] = re[k]! * re[k]! + im[k]! * im[k]!;
-    im[k] = 0;
+  const half = size >> 1;
+  const padded = new Float64Array(size);
+  padded.set(d);
+  const re = new Float64Array(half + 1);
+  const im = new Float64Array(half + 1);
+  const scratchRe = new Float64Array(half);
+  const scratchIm = new Float64Array(half);
+  realSpectrum(padded, re, im, scratchRe, scratchIm);
+  // The power spectrum is real and even, so its inverse transform is its (real) forward one.
+  for (let k = 0; k <= half; k++) {
+    const power = re[k]! * re[k]! + im[k]! * im[k]!;
+    padded[k] = power;
+    if (k > 0 && k < half) padded[size - k] = power;
   }
-  radix2(re, im, 1);
+  realSpectrum(padded, re, im, scratchRe, scratchIm);
   for (let lag = 0; lag <= maxLag; lag++) out[lag] = re[lag]! / size;
   return out;
 }
