@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { seriesFunctions } from '../../src/kql/functions/scalar/series.js';
 import type { ScalarFunctionDef } from '../../src/kql/functions/registry.js';
 import { loadOracle } from '../util/oracle.js';
+import { KNOWN_FUNCTIONS } from '../../src/kql/semantics/known-functions.js';
 
 /** A valid call of each function on the dynamic column `x` (and `y`). */
 const SAMPLE_CALLS: Record<string, string> = {
@@ -74,4 +75,21 @@ test('tuple-valued series functions name and type their columns as Kusto.Languag
     const types = def.tupleTypes ?? names.map(() => def.returns as string);
     assert.deepEqual(types, columns.map((c) => c.type), `${def.name} column types`);
   }
+});
+
+test('every series function matches the oracle catalogue in name and argument counts', () => {
+  for (const d of seriesFunctions) {
+    const known = KNOWN_FUNCTIONS.find((k) => k.name === d.name && k.kind === 'scalar');
+    assert.ok(known, `${d.name} is not an ADX function`);
+    const min = d.params.filter((p) => !p.optional).length;
+    const max = d.params.some((p) => p.repeat) ? Infinity : d.params.length;
+    assert.equal(min, known.min, `${d.name}: minimum argument count`);
+    // series_outliers: the catalogue's undocumented sixth argument is refused at run time.
+    if (d.name === 'series_outliers') { assert.equal(known.max, 6); continue; }
+    if (max !== Infinity) assert.ok(max >= known.max, `${d.name}: maximum argument count ${max} < ${known.max}`);
+  }
+  // Every documented series_* function in the catalogue is implemented, except series_seasonal.
+  const implemented = new Set(seriesFunctions.map((d) => d.name));
+  const missing = KNOWN_FUNCTIONS.filter((k) => k.kind === 'scalar' && k.name.startsWith('series_') && !implemented.has(k.name)).map((k) => k.name);
+  assert.deepEqual(missing, ['series_seasonal']);
 });

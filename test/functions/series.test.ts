@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { seriesFunctions } from '../../src/kql/functions/scalar/series.js';
 import { builtinFunctions } from '../../src/kql/functions/index.js';
-import { KqlError, type Scalar } from '../../src/kql/types.js';
+import { KqlError, NotSupportedError, type Scalar } from '../../src/kql/types.js';
 import { makeCaller } from './scalar-call.js';
 
 const { call, def } = makeCaller(seriesFunctions);
@@ -315,6 +315,7 @@ test('series_outliers: Tukey scores, nulls and ignore_val score 0, percentile va
   assert.throws(() => call('series_outliers', x, 'ctukey', null, 1, 90), /\[2\.0, 98\.0\]/);
   assert.throws(() => call('series_outliers', x, 'ctukey', null, 80, 20), /min_percentile/);
   assert.throws(() => call('series_outliers', x, 'zscore'), /kind/);
+  assert.throws(() => call('series_outliers', x, 'ctukey', null, 10, 90, 3), NotSupportedError);
 });
 
 test('argument errors name the function and the argument', () => {

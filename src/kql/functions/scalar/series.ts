@@ -9,7 +9,7 @@
 // one value per column; their unnamed column names are `<function>_<argument column>_<part>`
 // (Kusto.Language names them so; a non-column argument gives `<function>__<part>`).
 import type { ArgInfo, ParamSpec, ScalarFunctionDef } from '../registry.js';
-import { KqlError, type DynamicValue, type Scalar, type ScalarType } from '../../types.js';
+import { KqlError, NotSupportedError, type DynamicValue, type Scalar, type ScalarType } from '../../types.js';
 import { boolArg, intArg, isPresent, numberArg, readFloat64, readSeries, stringArg, toDynamic, toFloat64, toNumbers, type SeriesElement } from '../series/input.js';
 import { fillBackward, fillConst, fillForward, fillLinear, missingTest } from '../series/fill.js';
 import { fitLine, fitPoly, fitTwoLines, type LineFit, type SideFit, type TwoLinesFit } from '../series/fit.js';
@@ -607,6 +607,8 @@ export const seriesFunctions: readonly ScalarFunctionDef[] = [
     returns: 'dynamic',
     impl: (args) => {
       const fn = 'series_outliers';
+      // Kusto.Language accepts a sixth integer argument the docs do not describe: refuse it.
+      if (args.length > 5) throw new NotSupportedError(`${fn}() with a sixth argument`);
       const s = readSeries(args[0] ?? null);
       if (s === null) return null;
       const [low, high] = outlierPercentiles(fn, args);
