@@ -1,6 +1,8 @@
 // `kqlhunt alerts`: list and filter the alerts hunts have saved in the store. Also the text
 // tables `hunt` prints.
 
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Alert } from '../detect/alerts.js';
 import type { HuntResult } from '../detect/hunt.js';
 import { SEVERITIES, type Severity } from '../detect/rule.js';
@@ -79,10 +81,16 @@ export async function alertsCommand(argv: string[], io: CliIO): Promise<number> 
   }
   const { storeDirectory } = await import('../store/location.js');
   const { AlertStore } = await import('../detect/alert-store.js');
-  const store = new AlertStore(storeDirectory(stringOption(args, 'store')));
+  const { STATE_DB_FILE } = await import('../store/state-db.js');
+  const storeDir = storeDirectory(stringOption(args, 'store'));
   const ruleId = stringOption(args, 'rule');
-  const alerts = store.alerts({ ...(since ? { since } : {}), ...(ruleId ? { ruleId } : {}), ...(severity ? { severity } : {}) });
-  alerts.sort((a, b) => Date.parse(a.runTime) - Date.parse(b.runTime));
+  let alerts: Alert[] = [];
+  // Listing never creates a store: no state database means no hunt has saved anything yet.
+  if (fs.existsSync(path.join(storeDir, STATE_DB_FILE))) {
+    const store = new AlertStore(storeDir);
+    alerts = store.alerts({ ...(since ? { since } : {}), ...(ruleId ? { ruleId } : {}), ...(severity ? { severity } : {}) });
+    store.close();
+  }
   if (format === 'json') io.stdout(JSON.stringify(alerts, null, 2) + '\n');
   else if (format === 'jsonl') io.stdout(alerts.map((a) => JSON.stringify(a) + '\n').join(''));
   else io.stdout(renderAlertTable(alerts));

@@ -22,7 +22,7 @@ on TimeGenerated, whatever lookback the query itself asks for.
   --data PATH       data files or folders instead of the store (Name=FILE names the table)
   --param N=V       fills {{N}} placeholders and query parameters ({{StartTimeISO}} and
                     {{EndTimeISO}} come from the run's window)
-  --watchlists DIR  <alias>.csv files for _GetWatchlist('alias')
+  --watchlists DIR  <alias>.csv files for _GetWatchlist('alias'), on top of STORE/watchlists/
   --schemas DIR     more table schemas
   --sink SPEC       also send new alerts to jsonl:FILE, http(s)://URL (webhook),
                     cef+udp://HOST:PORT or cef+tcp://HOST:PORT (CEF over syslog); repeatable
@@ -151,7 +151,9 @@ export async function huntCommand(argv: string[], io: CliIO): Promise<number> {
   const { loadWatchlists, WatchlistError } = await import('../detect/watchlists.js');
   let watchlists;
   try {
-    watchlists = loadWatchlists(listOption(args, 'watchlists'));
+    // The store's own watchlist folder first, so --watchlists can replace one of its lists.
+    const storeWatchlists = path.join(storeDir, 'watchlists');
+    watchlists = loadWatchlists([...(fs.existsSync(storeWatchlists) ? [storeWatchlists] : []), ...listOption(args, 'watchlists')]);
   } catch (e) {
     if (e instanceof WatchlistError) {
       io.stderr(`kqlhunt: error: ${e.message}\n`);
@@ -170,10 +172,16 @@ export async function huntCommand(argv: string[], io: CliIO): Promise<number> {
 
   const { AlertStore } = await import('../detect/alert-store.js');
   const { hunt } = await import('../detect/hunt.js');
-  const result = await hunt({
-    rules, times, data, watchlists, params, sinks, store: new AlertStore(storeDir),
-    ...(timeoutSeconds !== undefined ? { timeoutMs: timeoutSeconds * 1000 } : {}),
-  });
+  const alertStore = new AlertStore(storeDir);
+  let result;
+  try {
+    result = await hunt({
+      rules, times, data, watchlists, params, sinks, store: alertStore,
+      ...(timeoutSeconds !== undefined ? { timeoutMs: timeoutSeconds * 1000 } : {}),
+    });
+  } finally {
+    alertStore.close();
+  }
 
   if (format === 'json') {
     io.stdout(JSON.stringify({ runs: result.health, alerts: result.alerts, incidents: result.incidents, sinkErrors: result.sinkErrors }, null, 2) + '\n');

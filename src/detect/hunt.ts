@@ -43,13 +43,14 @@ function runTimesFor(rule: Rule, times: HuntTimes): { runTime: bigint; window: {
 
 export async function hunt(options: HuntOptions): Promise<HuntResult> {
   const result: HuntResult = { runs: [], alerts: [], incidents: [], health: [], sinkErrors: [] };
-  const known = options.store?.knownAlertIds() ?? new Set<string>();
-  const incidents = options.store?.incidents() ?? [];
+  const known = new Set<string>();
+  const isKnown = (id: string): boolean => known.has(id) || (options.store?.hasAlert(id) ?? false);
   const changedIncidents = new Map<string, Incident>();
   for (const rule of options.rules) {
     if (!rule.enabled) continue;
     const lastStored = options.store && rule.id ? options.store.lastAlertTime(rule.id) : undefined;
     let lastAlert = lastStored === undefined ? undefined : ticks(lastStored);
+    const incidents = options.store && rule.id ? options.store.incidents(rule.id) : [];
     for (const { runTime, window } of runTimesFor(rule, options.times)) {
       let run: RuleRun;
       if (isSuppressed(rule, runTime, lastAlert)) {
@@ -57,7 +58,7 @@ export async function hunt(options: HuntOptions): Promise<HuntResult> {
       } else {
         run = runRule(rule, runTime, options, window);
       }
-      const alerts = alertsForRun(rule, run).filter((a) => !known.has(a.alertId));
+      const alerts = alertsForRun(rule, run).filter((a) => !isKnown(a.alertId));
       for (const a of alerts) known.add(a.alertId);
       if (alerts.length > 0) {
         lastAlert = runTime;
@@ -74,11 +75,7 @@ export async function hunt(options: HuntOptions): Promise<HuntResult> {
     }
   }
   result.incidents = [...changedIncidents.values()];
-  if (options.store) {
-    options.store.addAlerts(result.alerts);
-    options.store.saveIncidents(result.incidents);
-    options.store.addHealth(result.health);
-  }
+  options.store?.save(result.alerts, result.incidents, result.health);
   for (const sink of options.sinks ?? []) {
     try {
       await sink.send(result.alerts);

@@ -54,7 +54,8 @@ test('a rule asking for 14 days inside its query only sees its queryPeriod', asy
 });
 
 test('replay: expected alerts, allowlisted source excluded, failing rule recorded as health, state saved', async () => {
-  const store = new AlertStore(tempStore());
+  const dir = tempStore();
+  const store = new AlertStore(dir);
   const result = await hunt({
     rules: rules(), data: await data(), watchlists: loadWatchlists([path.join(FIXTURES, 'watchlists')]),
     times: { from: t('2024-05-01T09:00:00Z'), to: t('2024-05-01T12:00:00Z') }, store,
@@ -76,10 +77,16 @@ test('replay: expected alerts, allowlisted source excluded, failing rule recorde
   assert.equal(store.alerts().length, 3);
   assert.equal(store.incidents().length, 3);
   assert.equal(store.health().length, result.health.length);
-  // Replaying the same period again raises nothing new.
-  const again = await hunt({ rules: rules(), data: await data(), watchlists: loadWatchlists([path.join(FIXTURES, 'watchlists')]), times: { from: t('2024-05-01T09:00:00Z'), to: t('2024-05-01T12:00:00Z') }, store });
+  store.close();
+  // Replaying the same period again, from a freshly opened state database, raises nothing new.
+  const reopened = new AlertStore(dir);
+  assert.equal(reopened.alerts().length, 3);
+  const again = await hunt({ rules: rules(), data: await data(), watchlists: loadWatchlists([path.join(FIXTURES, 'watchlists')]), times: { from: t('2024-05-01T09:00:00Z'), to: t('2024-05-01T12:00:00Z') }, store: reopened });
   assert.equal(again.alerts.length, 0);
-  assert.equal(store.alerts().length, 3);
+  assert.equal(reopened.alerts().length, 3);
+  assert.equal(reopened.alerts({ severity: 'Low' }).length, 1);
+  assert.equal(reopened.alerts({ since: '2024-05-01T11:30:00Z' }).length, 2);
+  reopened.close();
 });
 
 test('a missing watchlist fails the rule at the call; with it the allowlisted scanner is excluded', async () => {
@@ -146,4 +153,18 @@ test('CLI: validate exit codes and formats; hunt and alerts over a store directo
   const table = await runCli(['alerts', '--store', store, '--rule', '3f1a7c2e-5b4d-4e8f-9a10-2b3c4d5e6f70']);
   assert.match(table.stdout, /SSH brute force from 203\.0\.113\.5 on web01/);
   assert.equal((await runCli(['alerts', '--store', store, '--severity', 'Severe'])).code, 2);
+});
+
+test("CLI: hunt reads an ingested store, with the store's own watchlist folder", async () => {
+  const store = tempStore();
+  const ingest = await runCli(['ingest', '--format', 'csv', '--table', 'Syslog', '--store', store, path.join(FIXTURES, 'data', 'Syslog.csv')]);
+  assert.equal(ingest.code, 0, ingest.stderr);
+  fs.mkdirSync(path.join(store, 'watchlists'));
+  fs.copyFileSync(path.join(FIXTURES, 'watchlists', 'allowed_ips.csv'), path.join(store, 'watchlists', 'allowed_ips.csv'));
+  const h = await runCli(['hunt', '--rules', path.join(FIXTURES, 'rules', 'ssh-bruteforce.yaml'), '--store', store,
+    '--from', '2024-05-01T09:00:00Z', '--to', '2024-05-01T12:00:00Z', '--format', 'json']);
+  assert.equal(h.code, 0, h.stderr);
+  assert.deepEqual(JSON.parse(h.stdout).alerts.map((a: { displayName: string }) => a.displayName), [
+    'SSH brute force from 203.0.113.5 on web01', 'SSH brute force from 192.0.2.44 on db01',
+  ]);
 });
