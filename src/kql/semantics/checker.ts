@@ -15,7 +15,7 @@ import { knownAggregate, knownPlugin, knownScalar, typeBuiltinCall } from './fun
 import {
   COUNT_COLUMN, expressionName, extendColumnNames, joinRightColumnNames, makeSeriesColumnNames,
   printColumnNames, projectColumnNames, summarizeColumnNames, topHittersAggregateName,
-  topNestedAggregateName, unionConflictName, uniqueColumnName, aggregateColumnNames, tupleColumns, type NamingContext,
+  topNestedAggregateName, unionConflictName, uniqueColumnName, aggregateColumnNames, tupleColumns, byPassThroughColumns, type NamingContext,
 } from './naming.js';
 import { OPERATOR_RESULT_CODES } from './operator-types.js';
 import {
@@ -695,6 +695,14 @@ class Checker {
     return matched;
   }
 
+  /** `tostring(s)` of a string column and the like: the by-column is the input column itself. */
+  private isSameTypeConversion(call: CallExpr, row: RowSchema): boolean {
+    const target = CONVERSION_RESULT[call.name.name];
+    const arg = call.args[0] !== undefined ? unparen(call.args[0]) : undefined;
+    if (target === undefined || arg?.kind !== 'NameRef') return false;
+    return findColumn(row, arg.name.name)?.type === target;
+  }
+
   /** ADX refuses to group by a dynamic value (summarize by, distinct): it must be cast first. */
   private requireGroupable(type: TypeOrUnknown, name: string, at: Node): void {
     if (type === 'dynamic') {
@@ -704,7 +712,8 @@ class Checker {
 
   private summarize(op: SummarizeOp, row: RowSchema, scope: Scope): RowSchema {
     const naming = this.naming(row, scope);
-    const names = summarizeColumnNames(op.aggregates, op.by, row.columns.map((c) => c.name), naming);
+    const passThrough = byPassThroughColumns(op.by, (call) => this.isSameTypeConversion(call, row));
+    const names = summarizeColumnNames(op.aggregates, op.by, row.columns.map((c) => c.name), naming, passThrough);
     const out: RowColumn[] = [];
     const add = (name: string, type: TypeOrUnknown, at: Node): void => {
       if (out.some((c) => c.name === name)) {
@@ -720,7 +729,7 @@ class Checker {
     });
     op.aggregates.forEach((item, i) => {
       const itemNames = names.aggregates[i]!;
-      const types = this.aggregateItemTypes(item, row, scope, names.by);
+      const types = this.aggregateItemTypes(item, row, scope, passThrough);
       if (!this.containsAggregate(item.expr, scope)) {
         this.report(error(CODES.notAnAggregate, 'a summarize aggregate must be an aggregate function call (count(), sum(x), ...)', item.expr));
       }
@@ -1190,6 +1199,11 @@ class Checker {
     this.diagnostics.push(d);
   }
 }
+
+const CONVERSION_RESULT: Record<string, ScalarType> = {
+  tostring: 'string', toint: 'int', tolong: 'long', todouble: 'real', toreal: 'real', tobool: 'bool',
+  toboolean: 'bool', todatetime: 'datetime', totimespan: 'timespan', toguid: 'guid', todecimal: 'decimal',
+};
 
 const CODE_TYPES: Record<string, TypeOrUnknown> = {
   b: 'bool', i: 'int', l: 'long', r: 'real', m: 'decimal', s: 'string', d: 'datetime', t: 'timespan', g: 'guid', y: 'dynamic', '?': 'unknown',

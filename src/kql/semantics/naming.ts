@@ -220,13 +220,14 @@ export type AggregateShape =
   | { kind: 'percentiles'; names: string[] };
 
 /**
- * The column names one summarize aggregate produces, before clash renaming. `byNames` are the
- * summarize's by-column names (arg_max's `*` skips them); `inputColumns` the operator's input.
+ * The column names one summarize aggregate produces, before clash renaming. `byColumns` are the
+ * input columns the by-clause passes through unchanged (arg_max's `*` skips them; see
+ * byPassThroughColumns); `inputColumns` the operator's input.
  */
 export function aggregateColumnNames(
   call: CallExpr,
   inputColumns: readonly string[],
-  byNames: readonly string[],
+  byColumns: readonly string[],
   ctx: NamingContext = NO_CONTEXT,
 ): AggregateShape {
   const name = call.name.name;
@@ -237,7 +238,7 @@ export function aggregateColumnNames(
     const firstName = first === undefined ? '' : expressionName(first, ctx);
     const columns: { name: string; arg: Expr | 'star' }[] = [];
     if (first !== undefined) columns.push({ name: firstName || `${name.endsWith('max') ? 'max' : 'min'}_`, arg: first });
-    const skip = new Set([...byNames, ...(first !== undefined && unparen(first).kind === 'NameRef' ? [firstName] : [])]);
+    const skip = new Set([...byColumns, ...(first !== undefined && unparen(first).kind === 'NameRef' ? [firstName] : [])]);
     for (const a of args.slice(1)) pushArgColumns(columns, a, inputColumns, skip, ctx);
     return { kind: 'multi', columns };
   }
@@ -279,6 +280,27 @@ function percentileSuffix(e: Expr): string {
 }
 
 /**
+ * The input columns a summarize by-clause passes through unchanged: plain column references
+ * (`by s`, `by X = s`), and conversions that cannot change the value (`tostring(s)` of a
+ * string `s`, judged by `sameTypeConversion`). arg_max(x, *) does not repeat these; a by
+ * column computed from a column (`bin(TimeGenerated, 1h)`, `tostring(dyn)`) does not count.
+ */
+export function byPassThroughColumns(
+  by: readonly NamedExpr[],
+  sameTypeConversion: (call: CallExpr) => boolean = () => false,
+): string[] {
+  const out: string[] = [];
+  for (const item of by) {
+    const e = unparen(item.expr);
+    if (e.kind === 'NameRef') out.push(e.name.name);
+    else if (e.kind === 'Call' && e.args.length === 1 && unparen(e.args[0]!).kind === 'NameRef' && sameTypeConversion(e)) {
+      out.push((unparen(e.args[0]!) as Extract<Expr, { kind: 'NameRef' }>).name.name);
+    }
+  }
+  return out;
+}
+
+/**
  * Output names of a whole summarize: by-columns first, then each aggregate's columns, with
  * ADX's clash renaming (`count_1`, `TimeGenerated1`). `aggregates[i]` lists aggregate item i's
  * columns. Explicit names are kept as written.
@@ -288,6 +310,7 @@ export function summarizeColumnNames(
   by: readonly NamedExpr[],
   inputColumns: readonly string[],
   ctx: NamingContext = NO_CONTEXT,
+  passThrough: readonly string[] = byPassThroughColumns(by),
 ): { by: string[]; aggregates: string[][] } {
   const taken = new Set<string>();
   const starTaken = new Set<string>();
@@ -304,7 +327,7 @@ export function summarizeColumnNames(
       taken.add(n);
       return [n];
     }
-    const shape = aggregateColumnNames(call, inputColumns, byNames, ctx);
+    const shape = aggregateColumnNames(call, inputColumns, passThrough, ctx);
     let raw: string[];
     if (shape.kind === 'single') raw = [shape.name];
     else if (shape.kind === 'multi') raw = shape.columns.map((c) => c.name);

@@ -83,7 +83,7 @@ export function storedSchema(columns: readonly ColumnSchema[]): RowSchema {
 const tableRows = new WeakMap<readonly ColumnSchema[], RowColumn[]>();
 
 /**
- * A table schema as a row; a column listed twice is renamed as ADX renames clashes (`X1`).
+ * A table schema as a row; a column listed twice counts once (schema files have such slips).
  * The row is built once per table and shared (frozen): operators copy before they change
  * columns, so wide tables are not copied at every reference.
  */
@@ -97,17 +97,7 @@ export function tableSchema(columns: readonly ColumnSchema[]): RowSchema {
 }
 
 function dedupeTableColumns(columns: readonly ColumnSchema[]): RowColumn[] {
-  const seen = new Set<string>();
-  const out: RowColumn[] = [];
-  for (const c of columns) {
-    let name = c.name;
-    if (seen.has(name)) {
-      for (let i = 1; seen.has(name); i++) name = `${c.name}${i}`;
-    }
-    seen.add(name);
-    out.push({ name, type: c.type });
-  }
-  return out;
+  return storedSchema(columns).columns;
 }
 
 export const OPEN_EMPTY: RowSchema = Object.freeze({ columns: [], open: true }) as RowSchema;
