@@ -93,10 +93,14 @@ function knownReturn(fn: KnownFunction, sig: KnownSignature, args: ArgInfo[]): T
   // case(cond, value, cond, value, ..., else): the conditions do not take part in the result.
   if (fn.name === 'case') return customReturn('case', args);
   switch (r) {
-    case '@Parameter0': case '@Parameter0Literal': return typeOfArg(args, 0);
-    case '@Parameter1': case '@Parameter1Literal': return typeOfArg(args, 1);
+    case '@Parameter0': return typeOfArg(args, 0);
+    case '@Parameter1': return typeOfArg(args, 1);
     case '@Parameter2': return typeOfArg(args, 2);
-    case '@ParameterN': case '@ParameterNLiteral': return typeOfArg(args, args.length - 1);
+    case '@ParameterN': return typeOfArg(args, args.length - 1);
+    // The argument is a type literal: `typeof(long)` makes the result a long.
+    case '@Parameter0Literal': return args[0]?.typeLiteral ?? typeOfArg(args, 0);
+    case '@Parameter1Literal': return args[1]?.typeLiteral ?? typeOfArg(args, 1);
+    case '@ParameterNLiteral': return args[args.length - 1]?.typeLiteral ?? typeOfArg(args, args.length - 1);
     case '@Parameter0Promoted': {
       const t = typeOfArg(args, 0);
       return t === 'int' ? 'long' : t;
@@ -130,8 +134,11 @@ function customReturn(name: string, args: ArgInfo[]): TypeOrUnknown {
       return 'dynamic';
     case 'take_any': case 'any': case 'take_anyif': case 'anyif': case 'arg_max': case 'arg_min':
       return typeOfArg(args, 0);
-    default:
-      return 'unknown';
+    default: {
+      // extract_json(path, text, typeof(long)), extract(re, 1, s, typeof(int)), ...
+      const typed = args.find((a) => a.typeLiteral !== undefined);
+      return typed?.typeLiteral ?? 'unknown';
+    }
   }
 }
 
