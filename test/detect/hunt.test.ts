@@ -168,3 +168,34 @@ test("CLI: hunt reads an ingested store, with the store's own watchlist folder",
     'SSH brute force from 203.0.113.5 on web01', 'SSH brute force from 192.0.2.44 on db01',
   ]);
 });
+
+test('hunting placeholders and typed --param values', async () => {
+  const { substitutePlaceholders } = await import('../../src/detect/runner.js');
+  const w = { from: t('2024-05-01T00:00:00Z'), to: t('2024-05-02T00:00:00Z') };
+  assert.equal(substitutePlaceholders("x('{{StartTimeISO}}', '{{ EndTimeISO }}', '{{Who}}', '{{Other}}')", w, { Who: 'alice' }),
+    "x('2024-05-01T00:00:00Z', '2024-05-02T00:00:00Z', 'alice', '{{Other}}')");
+  const r = { ...byName('SSH activity'), query: 'declare query_parameters(MinMessages:long);\nSyslog | summarize Messages = count() by HostName | where Messages >= MinMessages' };
+  const day = { from: t('2024-05-01T00:00:00Z'), to: t('2024-05-01T12:00:00Z') };
+  const run = runRule(r, t('2024-05-01T12:00:00Z'), { data: await data(), params: { MinMessages: '8' } }, day);
+  assert.equal(run.status, 'ok', run.error);
+  assert.deepEqual(run.rows.map((x) => `${x['HostName']} ${x['Messages']}`).sort(), ['db01 8', 'web01 8']);
+  const none = runRule(r, t('2024-05-01T12:00:00Z'), { data: await data(), params: { MinMessages: '9' } }, day);
+  assert.deepEqual(none.rows, []);
+  const bad = runRule(r, t('2024-05-01T12:00:00Z'), { data: await data(), params: { MinMessages: 'ten' } });
+  assert.equal(bad.status, 'failed');
+  assert.match(bad.error!, /MinMessages=ten is not a valid long/);
+});
+
+test('CLI: validate reads ARM exports and points into the JSON query string', async () => {
+  const { ARM_TEMPLATE } = await import('./arm-fixture.js');
+  const dir = tempStore();
+  const file = path.join(dir, 'export.json');
+  fs.writeFileSync(file, ARM_TEMPLATE.replace('has \\"bad\\"', 'has NoSuchColumn'));
+  const v = await runCli(['validate', file, '--format', 'json']);
+  assert.equal(v.code, 1);
+  const f = JSON.parse(v.stdout).files[0].findings;
+  assert.equal(f.length, 1);
+  assert.equal(f[0].check, 'query-semantic');
+  const text = fs.readFileSync(file, 'utf8').split('\n')[f[0].line - 1]!;
+  assert.equal(text.slice(f[0].column - 1, f[0].column - 1 + 'NoSuchColumn'.length), 'NoSuchColumn');
+});

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatDuration, parseDuration } from '../../src/detect/duration.js';
 import { loadRuleText } from '../../src/detect/rule.js';
+import { ARM_TEMPLATE } from './arm-fixture.js';
 
 test('durations: repository and ISO 8601 spellings', () => {
   assert.equal(parseDuration('5m'), 300_000);
@@ -102,37 +103,7 @@ test('invalid YAML is a problem, not an exception', () => {
   assert.equal(loaded.problems[0]?.check, 'rule-file');
 });
 
-export const ARM_TEMPLATE = JSON.stringify({
-  $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
-  contentVersion: '1.0.0.0',
-  parameters: { workspace: { type: 'String' } },
-  resources: [{
-    id: "[concat(resourceId('Microsoft.OperationalInsights/workspaces/providers', parameters('workspace'), 'Microsoft.SecurityInsights'),'/alertRules/aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee')]",
-    name: "[concat(parameters('workspace'),'/Microsoft.SecurityInsights/aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee')]",
-    type: 'Microsoft.OperationalInsights/workspaces/providers/alertRules',
-    kind: 'Scheduled',
-    apiVersion: '2023-02-01-preview',
-    properties: {
-      displayName: 'ARM rule',
-      description: 'From an export',
-      severity: 'Low',
-      enabled: true,
-      query: 'Syslog\n| where SyslogMessage has "bad"\n| extend Host = HostName',
-      queryFrequency: 'PT5H',
-      queryPeriod: 'P1D',
-      triggerOperator: 'GreaterThan',
-      triggerThreshold: 0,
-      suppressionDuration: 'PT5H',
-      suppressionEnabled: false,
-      tactics: ['Impact'],
-      techniques: ['T1485'],
-      entityMappings: [{ entityType: 'Host', fieldMappings: [{ identifier: 'HostName', columnName: 'Host' }] }],
-      eventGroupingSettings: { aggregationKind: 'SingleAlert' },
-      incidentConfiguration: { createIncident: true, groupingConfiguration: { enabled: true, reopenClosedIncident: false, lookbackDuration: 'PT5H', matchingMethod: 'AllEntities', groupByEntities: [], groupByAlertDetails: [], groupByCustomDetails: [] } },
-      templateVersion: '1.2.0',
-    },
-  }],
-}, null, 2);
+
 
 test('ARM export: properties normalised, id from the resource name, query offsets through JSON escapes', () => {
   const loaded = loadRuleText('rule.json', ARM_TEMPLATE);

@@ -1,0 +1,32 @@
+// An analytics rule as a workspace's ARM export has it (JSON, ISO 8601 durations, ARM property names).
+export const ARM_TEMPLATE = JSON.stringify({
+  $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+  contentVersion: '1.0.0.0',
+  parameters: { workspace: { type: 'String' } },
+  resources: [{
+    id: "[concat(resourceId('Microsoft.OperationalInsights/workspaces/providers', parameters('workspace'), 'Microsoft.SecurityInsights'),'/alertRules/aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee')]",
+    name: "[concat(parameters('workspace'),'/Microsoft.SecurityInsights/aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee')]",
+    type: 'Microsoft.OperationalInsights/workspaces/providers/alertRules',
+    kind: 'Scheduled',
+    apiVersion: '2023-02-01-preview',
+    properties: {
+      displayName: 'ARM rule',
+      description: 'From an export',
+      severity: 'Low',
+      enabled: true,
+      query: 'Syslog\n| where SyslogMessage has "bad"\n| extend Host = HostName',
+      queryFrequency: 'PT5H',
+      queryPeriod: 'P1D',
+      triggerOperator: 'GreaterThan',
+      triggerThreshold: 0,
+      suppressionDuration: 'PT5H',
+      suppressionEnabled: false,
+      tactics: ['Impact'],
+      techniques: ['T1485'],
+      entityMappings: [{ entityType: 'Host', fieldMappings: [{ identifier: 'HostName', columnName: 'Host' }] }],
+      eventGroupingSettings: { aggregationKind: 'SingleAlert' },
+      incidentConfiguration: { createIncident: true, groupingConfiguration: { enabled: true, reopenClosedIncident: false, lookbackDuration: 'PT5H', matchingMethod: 'AllEntities', groupByEntities: [], groupByAlertDetails: [], groupByCustomDetails: [] } },
+      templateVersion: '1.2.0',
+    },
+  }],
+}, null, 2);
