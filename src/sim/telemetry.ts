@@ -87,8 +87,8 @@ export class Telemetry {
   private sessionSeq = 400_000;
   private readonly initiatingFragments = new Map<string, string>();
   private readonly vmProcessFragments = new Map<string, string>();
-  /** Per host: DNS name -> time the cached answer expires. */
-  private readonly dnsCache: Map<string, number>[] = [];
+  /** Per host: DNS name -> when the cached answer was fetched and when it expires. */
+  private readonly dnsCache: Map<string, { fetched: number; expires: number }>[] = [];
 
   constructor(
     private readonly out: TableOutput,
@@ -143,13 +143,16 @@ export class Telemetry {
     return EPHEMERAL_LOW + this.rng.int(65535 - EPHEMERAL_LOW);
   }
 
-  /** True when the host must ask its DNS server (no cached answer); records the new answer. */
+  /**
+   * True when the host must ask its DNS server; records the new answer. Rows of an hour are
+   * not generated in time order, so an answer only counts for connections after it was fetched.
+   */
   private needsLookup(host: Host, name: string, at: number): boolean {
     const cache = (this.dnsCache[host.index] ??= new Map());
-    const expires = cache.get(name);
-    if (expires !== undefined && expires > at) return false;
+    const cached = cache.get(name);
+    if (cached !== undefined && cached.fetched <= at && at < cached.expires) return false;
     // Windows caches for the record's TTL; typical SaaS TTLs are minutes to an hour.
-    cache.set(name, at + (5 + this.rng.int(55)) * MS_PER_MINUTE);
+    cache.set(name, { fetched: at, expires: at + (5 + this.rng.int(55)) * MS_PER_MINUTE });
     return true;
   }
 
@@ -159,9 +162,9 @@ export class Telemetry {
    */
   dnsQuery(host: Host, at: number, name: string, answers: readonly string[], label: ScenarioRecorder | null,
     opts: { queryType?: string; process?: ProcessDef; commandLine?: string; account?: Account; resultCode?: number } = {}): void {
-    if (at < this.startMs) return;
     const server = host.site.dnsServer!;
-    const time = this.clamp(at);
+    // A lookup for a connection in the first instants of the window is kept, at the window's start.
+    const time = this.clamp(Math.max(at, this.startMs));
     const resultCode = opts.resultCode ?? 0;
     const malicious = '';
     this.add('DnsEvents',
@@ -190,7 +193,9 @@ export class Telemetry {
     if (f.start < this.startMs) return;
     const start = this.clamp(f.start);
     if (f.name !== undefined && this.needsLookup(f.host, f.name, start)) {
-      this.dnsQuery(f.host, start - 2 - this.rng.int(180), f.name, f.resolved ?? [f.remoteIp], label);
+      // The lookup lead time derives from the flow itself, so an attack's rows do not move when
+      // the baseline around it changes.
+      this.dnsQuery(f.host, start - 2 - (start % 181), f.name, f.resolved ?? [f.remoteIp], label);
     }
     if (label) {
       label.entities.hosts.add(f.host.computer);
@@ -286,8 +291,7 @@ export class Telemetry {
       `{"TimeGenerated":"${ts}","DeviceVendor":"Cisco","DeviceProduct":"ASA","DeviceVersion":"9.18","DeviceEventClassID":"${eventId}","Activity":"Teardown ${upper} connection","LogSeverity":"6",`
       + `"CommunicationDirection":"Outbound","Protocol":"${upper}","SourceIP":"${f.host.ip}","SourcePort":${localPort},"DestinationIP":"${f.remoteIp}","DestinationPort":${f.remotePort},`
       + `"SourceTranslatedAddress":"${fw.natIp}","DeviceName":"${fw.deviceName}",`
-      + `"Message":"Teardown ${upper} connection ${id} for outside:${f.remoteIp}/${f.remotePort} to inside:${f.host.ip}/${localPort} duration ${duration} bytes ${total}${upper === 'TCP' ? ' TCP FINs' : ''}",`
-      + `}`,
+      + `"Message":"Teardown ${upper} connection ${id} for outside:${f.remoteIp}/${f.remotePort} to inside:${f.host.ip}/${localPort} duration ${duration} bytes ${total}${upper === 'TCP' ? ' TCP FINs' : ''}"}`,
       end, label);
   }
 
