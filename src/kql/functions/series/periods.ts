@@ -1,23 +1,21 @@
 // Period detection (series_periods_detect, series_periods_validate, and series_decompose's
-// automatic seasonality).
-import { realSpectrum } from './fft.js';
-import { selectPercentile } from './stats.js';
+// automatic seasonality). ADX does not publish its algorithm; docs/series.md explains this one.
 //
-// The series is prepared by removing its least-squares line (a trend otherwise correlates with
-// itself at every lag); missing elements then count as 0, i.e. as lying on that line. A period p's score is the
-// autocorrelation at lag p (the standard biased estimator),
-//   r(p) = Σ_{i<n−p} d_i·d_{i+p} / Σ d_i²,
-// clamped to [0, 1]: near (n − p)/n for a series that repeats exactly every p bins, ~0 for noise.
-// Dividing by n rather than by the n − p pairs is deliberate: a coincidence of two isolated spikes
-// p bins apart scores at most 0.5 instead of ~1, so spikes never pass for seasonality at the
-// default threshold 0.6, while a genuine pattern seen over several cycles keeps a high score.
-// Candidate periods are the lags where r has a local maximum, within [min_period, max_period]
-// intersected with the detectable range [4, n/2] (the docs' limits). A candidate that is a multiple
-// of another local maximum, reportable or shorter than 4 (its harmonic echo), is kept only when it scores clearly higher
-// than that period (MULTIPLE_MARGIN), as a weekly period does over a daily one in hourly
-// data; otherwise the shorter period is the one reported. Candidates below MIN_SCORE are noise,
-// and so are peaks rising less than MIN_PROMINENCE above the lowest r between half the period and
-// the period: both are not reported.
+// 1. Prepare: remove the least-squares line (a trend correlates with itself at every lag) and
+//    replace the values by their centred ranks (see prepare).
+// 2. Score: r(p) = Σ_{i<n−p} d_i·d_{i+p} / Σ d_i² · √(n/(n − p)), the geometric mean of the biased
+//    and unbiased autocorrelation estimates, clamped to [0, 1]. An exactly periodic series scores
+//    about √((n − p)/n): a pattern seen over many cycles scores near 1, one seen twice ~0.7. (On
+//    the docs' example this gives 0.83 where ADX reports 0.84.)
+// 3. Candidates: local maxima of r within [min_period, max_period] ∩ [4, n/2] (the docs' limits)
+//    scoring at least MIN_SCORE and rising at least MIN_PROMINENCE above the lowest r between half
+//    the period and the period (a real pattern is out of phase half-way; a bump on a smoothly
+//    decaying r is not).
+// 4. Harmonic echoes: a candidate within one bin of a multiple of another local maximum (even one
+//    below 4, such as a day/night alternation) is dropped unless it scores MULTIPLE_MARGIN more,
+//    as a weekly period does over a daily one in hourly data.
+// 5. Refinement of each accepted peak against a tilted r (refinePeak).
+import { realSpectrum } from './fft.js';
 
 export const MIN_DETECTABLE_PERIOD = 4;
 const MULTIPLE_MARGIN = 0.1;
@@ -29,15 +27,12 @@ export interface PeriodsResult {
   scores: number[];
 }
 
-/** The series is winsorised to this percentile range before correlating. */
-const CLIP_LOW_PERCENTILE = 1;
-const CLIP_HIGH_PERCENTILE = 99;
-
 /**
- * The detrended series winsorised to its 1st–99th percentiles; null when fewer than two elements
- * are present or nothing varies. Winsorising keeps rare anomalies (under ~1% of the points: the
- * very spikes anomaly detection looks for) from masking a seasonality with their energy or faking
- * one by coincidence, while anything recurring at least once per 100 bins keeps its full height.
+ * The ranks of the detrended series, centred on 0 (ties share their average rank; missing
+ * elements sit at the centre); null when fewer than two elements are present or nothing varies.
+ * Correlating ranks (Spearman's rather than Pearson's autocorrelation) keeps a few anomalies —
+ * the very spikes anomaly detection looks for — from swamping a seasonality with their energy
+ * or faking one when two happen to lie p bins apart, and makes the score independent of scale.
  */
 function prepare(x: Float64Array): Float64Array | null {
   const n = x.length;
@@ -52,26 +47,56 @@ function prepare(x: Float64Array): Float64Array | null {
   const denom = count * sxx - sx * sx;
   const slope = denom === 0 ? 0 : (count * sxy - sx * sy) / denom;
   const intercept = (sy - slope * sx) / count;
-  const d = new Float64Array(n);
-  const present = new Float64Array(count);
+  const detrended = new Float64Array(n);
+  const order = new Int32Array(count);
   let k = 0;
   for (let i = 0; i < n; i++) {
     const v = x[i]!;
     if (!Number.isFinite(v)) continue;
-    d[i] = v - (slope * i + intercept);
-    present[k++] = d[i]!;
+    detrended[i] = v - (slope * i + intercept);
+    order[k++] = i;
   }
-  const low = selectPercentile(present, CLIP_LOW_PERCENTILE);
-  const high = selectPercentile(present, CLIP_HIGH_PERCENTILE);
+  sortIndexes(order, detrended);
+  // Values equal up to rounding are ties: a flat series must rank flat whatever the detrending left.
+  const tolerance = 1e-12 * (Math.abs(detrended[order[0]!]!) + Math.abs(detrended[order[count - 1]!]!) + Math.abs(sy / count));
+  const centre = (count - 1) / 2;
+  const d = new Float64Array(n);
   let energy = 0;
-  for (let i = 0; i < n; i++) {
-    const v = d[i]! < low ? low : d[i]! > high ? high : d[i]!;
-    d[i] = v;
-    energy += v * v;
+  for (let first = 0; first < count;) {
+    let last = first;
+    while (last + 1 < count && detrended[order[last + 1]!]! - detrended[order[first]!]! <= tolerance) last++;
+    const rank = (first + last) / 2 - centre;
+    for (let j = first; j <= last; j++) d[order[j]!] = rank;
+    energy += rank * rank * (last - first + 1);
+    first = last + 1;
   }
-  const magnitude = Math.abs(sy / count) + 1;
-  if (energy <= 1e-20 * magnitude * magnitude * n) return null;
-  return d;
+  return energy > 0 ? d : null;
+}
+
+/** Sorts `indexes` by `keys[index]` ascending: quicksort with insertion sort for short runs, no comparator calls. */
+function sortIndexes(indexes: Int32Array, keys: Float64Array, from = 0, to = indexes.length - 1): void {
+  while (to - from > 16) {
+    const pivot = keys[indexes[(from + to) >> 1]!]!;
+    let i = from;
+    let j = to;
+    while (i <= j) {
+      while (keys[indexes[i]!]! < pivot) i++;
+      while (keys[indexes[j]!]! > pivot) j--;
+      if (i <= j) {
+        const t = indexes[i]!; indexes[i] = indexes[j]!; indexes[j] = t;
+        i++; j--;
+      }
+    }
+    // Recurse into the smaller side, loop on the larger: O(log n) stack.
+    if (j - from < to - i) { sortIndexes(indexes, keys, from, j); from = i; } else { sortIndexes(indexes, keys, i, to); to = j; }
+  }
+  for (let i = from + 1; i <= to; i++) {
+    const index = indexes[i]!;
+    const key = keys[index]!;
+    let j = i - 1;
+    while (j >= from && keys[indexes[j]!]! > key) { indexes[j + 1] = indexes[j]!; j--; }
+    indexes[j + 1] = index;
+  }
 }
 
 /**
@@ -111,12 +136,20 @@ function lagProducts(d: Float64Array, maxLag: number): Float64Array {
   return out;
 }
 
+/**
+ * r(lag) from the lag product: the geometric mean of the biased (÷ n) and unbiased (÷ (n − lag))
+ * estimates, i.e. Σ/E · √(n/(n − lag)).
+ */
+function normalise(product: number, energy: number, n: number, lag: number): number {
+  return (product / energy) * Math.sqrt(n / (n - lag));
+}
+
 /** r(lag) for a prepared series, unclamped. */
 function autocorrelation(d: Float64Array, energy: number, lag: number): number {
   const n = d.length;
   let acc = 0;
   for (let i = 0, j = lag; j < n; i++, j++) acc += d[i]! * d[j]!;
-  return acc / energy;
+  return normalise(acc, energy, n, lag);
 }
 
 function energyOf(d: Float64Array): number {
@@ -158,7 +191,7 @@ function candidatePeriods(x: Float64Array, minPeriod: number, maxPeriod: number,
   // alternation of period 2 makes every even lag a local maximum).
   const last = Math.min(hi + 1, n - 1);
   const r = lagProducts(d, last);
-  for (let lag = 1; lag <= last; lag++) r[lag] = r[lag]! / e;
+  for (let lag = 1; lag <= last; lag++) r[lag] = normalise(r[lag]!, e, n, lag);
   const peaks: { period: number; score: number }[] = [];
   for (let lag = 2; lag <= hi; lag++) {
     const here = r[lag]!;
