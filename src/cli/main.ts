@@ -108,6 +108,11 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
         const { alertsCommand } = await import('./alerts.js');
         return await alertsCommand(rest, io);
       }
+      // Simulated telemetry (owned by src/sim; see docs/simulation.md).
+      case 'simulate': {
+        const { simulateCommand } = await import('./simulate.js');
+        return await simulateCommand(rest, io);
+      }
       default:
         throw new UsageError(`unknown command '${command}'`);
     }
