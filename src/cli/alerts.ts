@@ -5,19 +5,22 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Alert } from '../detect/alerts.js';
 import type { HuntResult } from '../detect/hunt.js';
+import type { RuleHealth } from '../detect/alert-store.js';
 import { SEVERITIES, type Severity } from '../detect/rule.js';
 import { choiceOption, parseCommandArgs, stringOption, UsageError } from './args.js';
 import { EXIT_OK, type CliIO } from './main.js';
 
-export const ALERTS_HELP = `Usage: kqlhunt alerts [--since T] [--rule ID] [--severity S] [--format table|json|jsonl] [--store DIR]
+export const ALERTS_HELP = `Usage: kqlhunt alerts [--since T] [--rule ID] [--severity S] [--format table|json|jsonl] [--store DIR] [--health]
 
-Lists the alerts saved by 'kqlhunt hunt', oldest first.
+Lists the alerts saved by 'kqlhunt hunt', oldest first; with --health, the rule runs instead
+(ok, failed with the error, or suppressed).
 
   --since T      alerts of runs at or after T (ISO 8601, or a duration back from now: 24h, 7d)
   --rule ID      one rule, by id or exact name
   --severity S   Informational, Low, Medium or High
   --format F     table (default), json, or jsonl (one alert per line)
   --store DIR    the store (default $KQLHUNT_STORE or ~/.kqlhunt/store)
+  --health       list rule health (runs) rather than alerts
 `;
 
 function pad(rows: string[][]): string {
@@ -41,6 +44,12 @@ export function renderAlertTable(alerts: readonly Alert[]): string {
   return pad(rows) + `(${alerts.length} alert${alerts.length === 1 ? '' : 's'})\n`;
 }
 
+export function renderHealthTable(health: readonly RuleHealth[]): string {
+  const rows = [['RunTime', 'Rule', 'Status', 'Results', 'Alerts', 'Error']];
+  for (const h of health) rows.push([h.runTime, clip(h.ruleName || h.ruleId, 40), h.status, String(h.resultCount), String(h.alertCount), clip(h.error ?? '', 80)]);
+  return pad(rows) + `(${health.length} run${health.length === 1 ? '' : 's'}, ${health.filter((h) => h.status === 'failed').length} failed)\n`;
+}
+
 export function renderHuntTable(result: HuntResult): string {
   const rows = [['Rule', 'RunTime', 'Status', 'Results', 'Alerts']];
   for (const h of result.health) rows.push([clip(h.ruleName || h.ruleId, 50), h.runTime, h.status, String(h.resultCount), String(h.alertCount)]);
@@ -55,6 +64,7 @@ export async function alertsCommand(argv: string[], io: CliIO): Promise<number> 
     severity: { type: 'string' },
     format: { type: 'string' },
     store: { type: 'string' },
+    health: { type: 'boolean' },
   });
   if (args.values['help']) {
     io.stdout(ALERTS_HELP);
@@ -85,11 +95,24 @@ export async function alertsCommand(argv: string[], io: CliIO): Promise<number> 
   const storeDir = storeDirectory(stringOption(args, 'store'));
   const ruleId = stringOption(args, 'rule');
   let alerts: Alert[] = [];
+  let health: RuleHealth[] = [];
   // Listing never creates a store: no state database means no hunt has saved anything yet.
   if (fs.existsSync(path.join(storeDir, STATE_DB_FILE))) {
     const store = new AlertStore(storeDir);
-    alerts = store.alerts({ ...(since ? { since } : {}), ...(ruleId ? { ruleId } : {}), ...(severity ? { severity } : {}) });
-    store.close();
+    try {
+      const filter = { ...(since ? { since } : {}), ...(ruleId ? { ruleId } : {}) };
+      if (args.values['health']) health = store.health(filter);
+      else alerts = store.alerts({ ...filter, ...(severity ? { severity } : {}) });
+    } finally {
+      store.close();
+    }
+  }
+  if (args.values['health']) {
+    if (severity !== undefined) throw new UsageError('--severity applies to alerts, not to --health', 'alerts');
+    if (format === 'json') io.stdout(JSON.stringify(health, null, 2) + '\n');
+    else if (format === 'jsonl') io.stdout(health.map((h) => JSON.stringify(h) + '\n').join(''));
+    else io.stdout(renderHealthTable(health));
+    return EXIT_OK;
   }
   if (format === 'json') io.stdout(JSON.stringify(alerts, null, 2) + '\n');
   else if (format === 'jsonl') io.stdout(alerts.map((a) => JSON.stringify(a) + '\n').join(''));

@@ -22,7 +22,8 @@ on TimeGenerated, whatever lookback the query itself asks for.
   --data PATH       data files or folders instead of the store (Name=FILE names the table)
   --param N=V       fills {{N}} placeholders and query parameters ({{StartTimeISO}} and
                     {{EndTimeISO}} come from the run's window)
-  --watchlists DIR  <alias>.csv files for _GetWatchlist('alias'), on top of STORE/watchlists/
+  --watchlists DIR  <alias>.csv files for _GetWatchlist('alias'), on top of the store's
+                    watchlists (its state database, then STORE/watchlists/*.csv)
   --schemas DIR     more table schemas
   --sink SPEC       also send new alerts to jsonl:FILE, http(s)://URL (webhook),
                     cef+udp://HOST:PORT or cef+tcp://HOST:PORT (CEF over syslog); repeatable
@@ -148,12 +149,22 @@ export async function huntCommand(argv: string[], io: CliIO): Promise<number> {
     data = { provider: (w) => store.provider({ from: w.from, to: w.to }) };
   }
 
-  const { loadWatchlists, WatchlistError } = await import('../detect/watchlists.js');
-  let watchlists;
+  const { loadWatchlists, watchlistsFromStateDb, WatchlistError } = await import('../detect/watchlists.js');
+  const watchlists = new Map<string, import('../detect/watchlists.js').Watchlist>();
   try {
-    // The store's own watchlist folder first, so --watchlists can replace one of its lists.
+    // Lowest precedence first: the store's state database, its watchlist folder, then --watchlists.
+    const { openStateDb, STATE_DB_FILE } = await import('../store/state-db.js');
+    const stateFile = path.join(storeDir, STATE_DB_FILE);
+    if (fs.existsSync(stateFile)) {
+      const db = openStateDb(storeDir);
+      try {
+        for (const w of watchlistsFromStateDb(db, stateFile)) watchlists.set(w.alias.toLowerCase(), w);
+      } finally {
+        db.close();
+      }
+    }
     const storeWatchlists = path.join(storeDir, 'watchlists');
-    watchlists = loadWatchlists([...(fs.existsSync(storeWatchlists) ? [storeWatchlists] : []), ...listOption(args, 'watchlists')]);
+    for (const [alias, w] of loadWatchlists([...(fs.existsSync(storeWatchlists) ? [storeWatchlists] : []), ...listOption(args, 'watchlists')])) watchlists.set(alias, w);
   } catch (e) {
     if (e instanceof WatchlistError) {
       io.stderr(`kqlhunt: error: ${e.message}\n`);

@@ -127,8 +127,12 @@ export class AlertStore {
     return (rows as { incident_json: string }[]).map((r) => JSON.parse(r.incident_json) as Incident);
   }
 
-  health(): RuleHealth[] {
-    return (this.open().prepare('SELECT health_json FROM rule_health ORDER BY id').all() as { health_json: string }[]).map((r) => JSON.parse(r.health_json) as RuleHealth);
+  /** Rule runs in the order they were recorded; `severity` in the filter does not apply. */
+  health(filter: Omit<AlertFilter, 'severity'> = {}): RuleHealth[] {
+    const rows = (this.open().prepare('SELECT health_json FROM rule_health ORDER BY id').all() as { health_json: string }[]).map((r) => JSON.parse(r.health_json) as RuleHealth);
+    const since = filter.since === undefined ? undefined : Date.parse(filter.since);
+    return rows.filter((h) => (since === undefined || Date.parse(h.runTime) >= since) &&
+      (filter.ruleId === undefined || h.ruleId.toLowerCase() === filter.ruleId.toLowerCase() || h.ruleName === filter.ruleId));
   }
 
   /** The latest run time (ISO) of an alert of the rule: suppression counts from it. */

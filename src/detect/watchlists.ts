@@ -65,14 +65,18 @@ export function loadWatchlistFile(file: string): Watchlist {
     }
     searchKey = key;
   }
+  const rows = csv.rows.map((cells) => own.map((_, j) => (cells[j] === null || cells[j] === undefined ? '' : String(cells[j]))));
+  return buildWatchlist(alias, file, own, searchKey, rows, new Date(fs.statSync(file).mtimeMs).toISOString());
+}
+
+/** A watchlist table with Sentinel's columns, from its own columns and rows (all text). */
+export function buildWatchlist(alias: string, source: string, own: readonly string[], searchKey: string, rows: readonly string[][], updatedIso: string): Watchlist {
   const keyIndex = own.indexOf(searchKey);
-  const updated = new Date(fs.statSync(file).mtimeMs).toISOString();
   const header = ['_DTItemId', 'LastUpdatedTimeUTC', 'SearchKey', 'WatchlistItem', ...own];
-  const rows = csv.rows.map((cells, i) => {
-    const values = own.map((_, j) => (cells[j] === null || cells[j] === undefined ? '' : String(cells[j])));
+  const raws = rows.map((values, i) => {
     const item: Record<string, string> = {};
-    own.forEach((h, j) => { item[h] = values[j]!; });
-    return [guidFrom(`${alias}\u0000${i}\u0000${values.join('\u0000')}`), updated, values[keyIndex]!, JSON.stringify(item), ...values];
+    own.forEach((h, j) => { item[h] = values[j] ?? ''; });
+    return [guidFrom(`${alias}\u0000${i}\u0000${values.join('\u0000')}`), updatedIso, keyIndex < 0 ? '' : values[keyIndex] ?? '', JSON.stringify(item), ...own.map((_, j) => values[j] ?? '')];
   });
   const schema: TableSchema = [
     { name: '_DTItemId', type: 'string' },
@@ -81,9 +85,29 @@ export function loadWatchlistFile(file: string): Watchlist {
     { name: 'WatchlistItem', type: 'dynamic' },
     ...own.map((name) => ({ name, type: 'string' as const })),
   ];
-  const raw: RawTable = { file, header, rows, lineOf: (r) => csv.lineOf(r) };
+  const raw: RawTable = { file: source, header, rows: raws, lineOf: (r) => ({ record: r + 1 }) };
   const built = buildTable([raw], schema);
-  return { alias, file, table: built.table, schema: built.schema };
+  return { alias, file: source, table: built.table, schema: built.schema };
+}
+
+/**
+ * Watchlists kept in the store's state database (tables `watchlists` and `watchlist_items`,
+ * each item a JSON object of the list's columns). Columns are the items' keys in order of
+ * first appearance.
+ */
+export function watchlistsFromStateDb(db: { prepare(sql: string): { all(...args: unknown[]): unknown[] } }, source: string): Watchlist[] {
+  const lists = db.prepare('SELECT alias, search_key, updated_at FROM watchlists ORDER BY alias').all() as { alias: string; search_key: string; updated_at: string }[];
+  return lists.map((l) => {
+    const items = (db.prepare('SELECT item_json FROM watchlist_items WHERE alias = ? ORDER BY item_key').all(l.alias) as { item_json: string }[])
+      .map((r) => JSON.parse(r.item_json) as Record<string, unknown>);
+    const own: string[] = [];
+    for (const item of items) for (const k of Object.keys(item)) if (!own.includes(k)) own.push(k);
+    if (!own.includes(l.search_key)) own.unshift(l.search_key);
+    const text = (v: unknown): string => (v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
+    const rows = items.map((item) => own.map((k) => text(item[k])));
+    const updated = Number.isNaN(Date.parse(l.updated_at)) ? new Date(0).toISOString() : new Date(Date.parse(l.updated_at)).toISOString();
+    return buildWatchlist(l.alias, `${source} (watchlist ${l.alias})`, own, l.search_key, rows, updated);
+  });
 }
 
 /** Every `*.csv` in the folders given; a later folder's watchlist replaces an earlier one's. */

@@ -153,6 +153,16 @@ test('CLI: validate exit codes and formats; hunt and alerts over a store directo
   const table = await runCli(['alerts', '--store', store, '--rule', '3f1a7c2e-5b4d-4e8f-9a10-2b3c4d5e6f70']);
   assert.match(table.stdout, /SSH brute force from 203\.0\.113\.5 on web01/);
   assert.equal((await runCli(['alerts', '--store', store, '--severity', 'Severe'])).code, 2);
+  const health = await runCli(['alerts', '--store', store, '--health', '--format', 'json']);
+  assert.equal(health.code, 0);
+  const runs = JSON.parse(health.stdout) as { ruleName: string; status: string; error?: string }[];
+  assert.equal(runs.length, 4);
+  assert.match(runs.find((r) => r.status === 'failed')!.error!, /NoSuchColumn/);
+  const brokenOnly = await runCli(['alerts', '--store', store, '--health', '--rule', 'Broken rule']);
+  assert.match(brokenOnly.stdout, /\(1 run, 1 failed\)/);
+  const empty = await runCli(['alerts', '--store', path.join(store, 'nothing-here'), '--format', 'json']);
+  assert.deepEqual(JSON.parse(empty.stdout), []);
+  assert.equal(fs.existsSync(path.join(store, 'nothing-here')), false, 'listing creates no store');
 });
 
 test("CLI: hunt reads an ingested store, with the store's own watchlist folder", async () => {
@@ -198,4 +208,25 @@ test('CLI: validate reads ARM exports and points into the JSON query string', as
   assert.equal(f[0].check, 'query-semantic');
   const text = fs.readFileSync(file, 'utf8').split('\n')[f[0].line - 1]!;
   assert.equal(text.slice(f[0].column - 1, f[0].column - 1 + 'NoSuchColumn'.length), 'NoSuchColumn');
+});
+
+test('watchlists kept in the store state database feed _GetWatchlist', async () => {
+  const { openStateDb } = await import('../../src/store/state-db.js');
+  const { watchlistsFromStateDb } = await import('../../src/detect/watchlists.js');
+  const store = tempStore();
+  const ingest = await runCli(['ingest', '--format', 'csv', '--table', 'Syslog', '--store', store, path.join(FIXTURES, 'data', 'Syslog.csv')]);
+  assert.equal(ingest.code, 0, ingest.stderr);
+  const db = openStateDb(store);
+  db.prepare('INSERT INTO watchlists (alias, display_name, search_key, updated_at) VALUES (?, ?, ?, ?)').run('allowed_ips', 'Allowed IPs', 'IPAddress', '2024-04-01T00:00:00Z');
+  db.prepare('INSERT INTO watchlist_items (alias, item_key, item_json) VALUES (?, ?, ?)').run('allowed_ips', '203.0.113.5', JSON.stringify({ IPAddress: '203.0.113.5', Owner: 'pentest' }));
+  const [w] = watchlistsFromStateDb(db, 'state.db');
+  db.close();
+  assert.deepEqual(w!.schema.map((c) => c.name), ['_DTItemId', 'LastUpdatedTimeUTC', 'SearchKey', 'WatchlistItem', 'IPAddress', 'Owner']);
+  const h = await runCli(['hunt', '--rules', path.join(FIXTURES, 'rules', 'ssh-bruteforce.yaml'), '--store', store,
+    '--from', '2024-05-01T09:00:00Z', '--to', '2024-05-01T12:00:00Z', '--format', 'json']);
+  assert.equal(h.code, 0, h.stderr);
+  // 203.0.113.5 is allowlisted now; the scanner 10.0.0.99 is not, so it alerts.
+  assert.deepEqual(JSON.parse(h.stdout).alerts.map((a: { displayName: string }) => a.displayName).sort(), [
+    'SSH brute force from 10.0.0.99 on db01', 'SSH brute force from 192.0.2.44 on db01',
+  ]);
 });
