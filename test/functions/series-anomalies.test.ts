@@ -116,6 +116,19 @@ test("linear trend with a dip: −1 at the dip with 'linefit'", () => {
   assert.notDeepEqual(flaggedIndexes(anomalies(ramp, 1.5, -1, 'avg').flags), [50]);
 });
 
+test('series_seasonal (docs examples): autodetected and forced periods', () => {
+  assert.deepEqual(call('series_seasonal', [2, 5, 3, 4, 3, 2, 1, 2, 3, 4, 3, 2, 1, 2, 3, 4, 3, 2, 1, 2, 3, 4, 3, 2, 1]),
+    [1, 2, 3, 4, 3, 2, 1, 2, 3, 4, 3, 2, 1, 2, 3, 4, 3, 2, 1, 2, 3, 4, 3, 2, 1]);
+  const five = [8, 12, 14, 12, 10, 10, 12, 14, 12, 10, 10, 12, 14, 12, 10, 10, 12, 14, 12, 10];
+  assert.deepEqual(call('series_seasonal', five), [10, ...five.slice(1)]);
+  // Two cycles are too short to detect: zeros.
+  assert.deepEqual(call('series_seasonal', [1, 3, 5, 2, 4, 6, 1, 3, 5, 2, 4, 6]), Array(12).fill(0));
+  assert.deepEqual(call('series_seasonal', [1, 3, 5, 1, 3, 5, 2, 4, 6], 3), [1, 3, 5, 1, 3, 5, 1, 3, 5]);
+  assert.deepEqual(call('series_seasonal', [1, 3, 5, 2, 4, 6, 1, 3, 5, 2, 4, 6], 3), [1.5, 3.5, 5.5, 1.5, 3.5, 5.5, 1.5, 3.5, 5.5, 1.5, 3.5, 5.5]);
+  assert.deepEqual(call('series_seasonal', [1, 3, 5, 1, 3, 5], 0), [0, 0, 0, 0, 0, 0]);
+  assert.equal(call('series_seasonal', 'x'), null);
+});
+
 test('Test_points: the last points are scored against a model learnt without them', () => {
   const x = Array.from({ length: 100 }, (_, i) => 10 + (i % 2));
   x[98] = 500;

@@ -197,6 +197,8 @@ function sideBag(side: SideFit): DynamicValue {
 const DECOMPOSE_PARTS = ['baseline', 'seasonal', 'trend', 'residual'] as const;
 const ANOMALY_PARTS = ['ad_flag', 'ad_score', 'baseline'] as const;
 const DEFAULT_SEASONALITY_THRESHOLD = 0.6;
+/** series_seasonal's autodetection threshold (its docs: 0.7, not series_decompose's 0.6). */
+const SEASONAL_THRESHOLD = 0.7;
 
 function seasonalityArg(fn: string, args: readonly Scalar[], index: number): number {
   const s = intArg(fn, args, index, -1);
@@ -598,6 +600,25 @@ export const seriesFunctions: readonly ScalarFunctionDef[] = [
         seasonalityThreshold: numberArg(fn, args, 6, DEFAULT_SEASONALITY_THRESHOLD),
       });
       return [toNumbers(result.flags), toNumbers(result.scores), toDynamic(result.baseline)];
+    },
+  },
+  {
+    kind: 'scalar',
+    name: 'series_seasonal',
+    params: [SERIES, opt('period', ['int', 'long'])],
+    returns: 'dynamic',
+    // The seasonal component alone: per-phase medians over the whole series, the period given or
+    // autodetected with score threshold 0.7 (docs); any other period value gives zeros (docs).
+    impl: (args) => {
+      const fn = 'series_seasonal';
+      // Kusto.Language accepts a third integer argument the docs do not describe: refuse it.
+      if (args.length > 2) throw new NotSupportedError(`${fn}() with a third argument`);
+      const s = readFloat64(args[0] ?? null);
+      if (s === null) return null;
+      const period = intArg(fn, args, 1, -1);
+      if (period === 0 || period < -1) return toDynamic(new Float64Array(s.length));
+      const parts = decompose(s, { seasonality: period, trend: 'none', testPoints: 0, seasonalityThreshold: SEASONAL_THRESHOLD });
+      return toDynamic(parts.seasonal);
     },
   },
   {
