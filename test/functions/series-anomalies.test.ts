@@ -116,6 +116,23 @@ test("linear trend with a dip: −1 at the dip with 'linefit'", () => {
   assert.notDeepEqual(flaggedIndexes(anomalies(ramp, 1.5, -1, 'avg').flags), [50]);
 });
 
+test('docs example: weekly seasonality in 5 weeks of hourly data, dips and spikes flagged', () => {
+  // The series_decompose_anomalies docs generator, with a seeded generator in place of rand().
+  let seed = 7;
+  const rand = () => { seed = (seed * 16807) % 2147483647; return seed / 2147483647; };
+  const y: number[] = [];
+  for (let t = 1; t <= 24 * 7 * 5; t++) {
+    let v = 2 * rand() + (Math.floor(t / 24) % 7 >= 5 ? 10 : 15) - Math.floor((t % 24) / 10) ** 2;
+    if (t === 150 || t === 200 || t === 780) v -= 8;
+    if (t === 300 || t === 400 || t === 600) v += 8;
+    y.push(v);
+  }
+  const [periods] = call('series_periods_detect', y, 4, 420, 1) as [number[]];
+  assert.deepEqual(periods, [168]);
+  const { flags } = anomalies(y);
+  assert.deepEqual(flags.flatMap((f, i) => (f !== 0 ? [[i + 1, f]] : [])), [[150, -1], [200, -1], [300, 1], [400, 1], [600, 1], [780, -1]]);
+});
+
 test('series_seasonal (docs examples): autodetected and forced periods', () => {
   assert.deepEqual(call('series_seasonal', [2, 5, 3, 4, 3, 2, 1, 2, 3, 4, 3, 2, 1, 2, 3, 4, 3, 2, 1, 2, 3, 4, 3, 2, 1]),
     [1, 2, 3, 4, 3, 2, 1, 2, 3, 4, 3, 2, 1, 2, 3, 4, 3, 2, 1, 2, 3, 4, 3, 2, 1]);
