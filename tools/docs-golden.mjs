@@ -123,7 +123,7 @@ function parseExtract(text, group) {
         if (!c.nondeterministic) throw new Error(`${group}.md: example near line ${i + 1} has no output table`);
         c.names = null; c.rows = [];
       } else {
-        c.names = splitRow(table[0]);
+        c.names = splitRow(table[0]).map((n) => n.replace(/^`(.*)`$/, '$1'));
         c.rows = table.slice(2).map(splitRow);
       }
       pages.get(page).push(c);
@@ -150,6 +150,9 @@ for (const file of fs.readdirSync(EXTRACTS).filter((f) => f.endsWith('.md')).sor
           return oc && oc.name === name ? { name, type: oc.type } : { name };
         });
         if (o.errors.length) oracleDisagrees.push(`${group}/${page}#${n + 1}: ${o.errors[0]}`);
+        else if (c.names && o.columns && c.names.join('|') !== o.columns.map((x) => x.name).join('|')) {
+          oracleDisagrees.push(`${group}/${page}#${n + 1}: the page names ${c.names.join(', ')}; the oracle ${o.columns.map((x) => x.name).join(', ')}`);
+        }
         const golden = {
           id: `${page}#${n + 1}`,
           query: c.query,
@@ -169,6 +172,6 @@ for (const file of fs.readdirSync(EXTRACTS).filter((f) => f.endsWith('.md')).sor
 }
 console.log(`${total} cases written under ${path.relative(ROOT, OUT)}`);
 if (oracleDisagrees.length) {
-  console.log(`the oracle reports errors for ${oracleDisagrees.length} examples (types left out):`);
+  console.log(`the oracle disagrees on ${oracleDisagrees.length} examples:`);
   for (const d of oracleDisagrees) console.log('  ' + d);
 }

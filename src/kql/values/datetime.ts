@@ -378,8 +378,21 @@ export function isNullLiteral(text: string): boolean {
  */
 export function parseDatetimeLiteral(text: string, now?: bigint): bigint | null {
   if (isNullLiteral(text)) return null;
-  return parseCalendarText(unquoteLiteralContent(text), now);
+  const content = unquoteLiteralContent(text);
+  const parts = PARTS_LITERAL_RE.exec(content);
+  if (parts) {
+    return ticksFromFields({
+      year: Number(parts[1]), month: Number(parts[2]), day: Number(parts[3]),
+      hour: parts[4], minute: parts[5], second: parts[6], fraction: parts[7],
+    });
+  }
+  return parseCalendarText(content, now);
 }
+
+// `datetime(2025, 6, 14[, 10, 30[, 15[.5]]])`: a literal made of its parts, as make_datetime()
+// takes them (the startofweek docs page uses it; Microsoft's parser accepts it). Literal only:
+// todatetime() does not read this form.
+const PARTS_LITERAL_RE = /^(\d{1,4})\s*,\s*(\d{1,2})\s*,\s*(\d{1,2})(?:\s*,\s*(\d{1,2})\s*,\s*(\d{1,2})(?:\s*,\s*(\d{1,2})(?:\.(\d+))?)?)?$/;
 
 /**
  * True when a `datetime(...)` literal's value depends on the query time: `datetime()`,

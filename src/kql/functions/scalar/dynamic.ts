@@ -564,6 +564,19 @@ export const dynamicFunctions: readonly ScalarFunctionDef[] = [
   },
   {
     kind: 'scalar',
+    name: 'strcat_array',
+    params: [DYN, { name: 'delimiter', types: 'scalar' }],
+    returns: 'string',
+    impl: ([array, delimiter], ctx) => {
+      if (!isArray(array)) return '';
+      const t = argType(ctx, 1);
+      const separator = delimiter === null ? '' : formatScalar(t === undefined || t === 'tabular' || t === 'unknown' ? 'string' : t, delimiter);
+      // A null element joins as the empty string, as tostring(null) does.
+      return array.map((v) => (v === null ? '' : dynamicToText(v))).join(separator);
+    },
+  },
+  {
+    kind: 'scalar',
     name: 'array_sum',
     params: [DYN],
     returns: 'real',
