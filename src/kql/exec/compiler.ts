@@ -18,6 +18,14 @@ const STARTING_OPERATORS = new Set(['Print', 'Range', 'Datatable', 'ExternalData
 
 const PLACEHOLDER: Relation = { schema: [], batches: () => [] };
 
+/**
+ * A function every parameter of which has a default can be named without parentheses, as
+ * ASIM's parsers are (`_Im_Dns | where ...`); the checker accepts the same.
+ */
+function callableWithoutArguments(decl: import('../syntax/ast.js').FunctionDecl): boolean {
+  return decl.params.every((p) => p.defaultValue !== undefined);
+}
+
 export class Compiler {
   constructor(readonly ctx: ExecContext, readonly tables: TableProvider) {}
 
@@ -98,7 +106,7 @@ export class Compiler {
         const b = scope.lookup(expr.name.name);
         if (b) {
           if (b.kind === 'tabular') return true;
-          if (b.kind === 'function') return b.decl.params.length === 0 && this.functionIsTabular(b.decl, b.scope);
+          if (b.kind === 'function') return callableWithoutArguments(b.decl) && this.functionIsTabular(b.decl, b.scope);
           return false;
         }
         return this.tables.get(expr.name.name) !== undefined;
@@ -155,7 +163,7 @@ export class Compiler {
   namedTable(name: string, node: Expr, scope: Scope): Relation {
     const b = scope.lookup(name);
     if (b?.kind === 'tabular') return b.relation;
-    if (b?.kind === 'function' && b.decl.params.length === 0) {
+    if (b?.kind === 'function' && callableWithoutArguments(b.decl)) {
       return this.invokeTabularFunction({ kind: 'Call', start: node.start, end: node.end, name: { kind: 'Ident', name, quoted: false, start: node.start, end: node.end }, args: [] }, scope);
     }
     if (b) fail(node, `'${name}' is a scalar value; a table is expected here`);
