@@ -83,7 +83,8 @@ export function storedSchema(columns: readonly ColumnSchema[]): RowSchema {
 const tableRows = new WeakMap<readonly ColumnSchema[], RowColumn[]>();
 
 /**
- * A table schema as a row; a column listed twice counts once (schema files have such slips).
+ * A table schema as a row. A column listed twice (a slip in some schema files) is renamed as
+ * ADX renames clashes (`X1`), which is what Microsoft's parser makes of such a table.
  * The row is built once per table and shared (frozen): operators copy before they change
  * columns, so wide tables are not copied at every reference.
  */
@@ -97,7 +98,15 @@ export function tableSchema(columns: readonly ColumnSchema[]): RowSchema {
 }
 
 function dedupeTableColumns(columns: readonly ColumnSchema[]): RowColumn[] {
-  return storedSchema(columns).columns;
+  const seen = new Set<string>();
+  const out: RowColumn[] = [];
+  for (const c of columns) {
+    let name = c.name;
+    for (let i = 1; seen.has(name); i++) name = `${c.name}${i}`;
+    seen.add(name);
+    out.push({ name, type: c.type });
+  }
+  return out;
 }
 
 export const OPEN_EMPTY: RowSchema = Object.freeze({ columns: [], open: true }) as RowSchema;
