@@ -188,6 +188,13 @@ test('degenerate input: all-null, too short, empty, non-array — documented res
   assert.deepEqual(flaggedIndexes(withNull.flags), [40]);
   assert.equal(withNull.scores[10], 0);
   assert.deepEqual(call('series_decompose', [null, null]), [[null, null], [0, 0], [null, null], [null, null]]);
+  // Non-finite numbers are missing values for the decomposition.
+  const withInfinity = Array.from({ length: 30 }, () => 1);
+  withInfinity[2] = Infinity;
+  withInfinity[5] = 9;
+  const inf = anomalies(withInfinity);
+  assert.deepEqual(flaggedIndexes(inf.flags), [5]);
+  assert.equal(inf.scores[2], 0);
   const oneLong = call('series_decompose_anomalies', [5, 5, 5, 5, 5, 5], 1.5, -1, 'linefit') as number[][];
   assert.deepEqual(oneLong[0], [0, 0, 0, 0, 0, 0]);
 });

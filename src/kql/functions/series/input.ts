@@ -22,23 +22,26 @@ export function isPresent(v: SeriesElement): v is number {
   return v !== null && Number.isFinite(v);
 }
 
-/** The values as a Float64Array with NaN for missing elements: the algorithms' working form. */
+/**
+ * The values as a Float64Array with NaN for missing elements: the algorithms' working form.
+ * NaN and ±∞ are missing too: no fit, filter or decomposition can use them.
+ */
 export function toFloat64(series: readonly SeriesElement[]): Float64Array {
   const out = new Float64Array(series.length);
   for (let i = 0; i < series.length; i++) {
     const v = series[i]!;
-    out[i] = v === null ? Number.NaN : v;
+    out[i] = v !== null && Number.isFinite(v) ? v : Number.NaN;
   }
   return out;
 }
 
-/** A dynamic array read straight into the working form (NaN for non-numbers); null when not an array. */
+/** A dynamic array read straight into the working form (as toFloat64); null when not an array. */
 export function readFloat64(value: Scalar): Float64Array | null {
   if (!Array.isArray(value)) return null;
   const out = new Float64Array(value.length);
   for (let i = 0; i < value.length; i++) {
     const v = value[i];
-    out[i] = typeof v === 'number' ? v : Number.NaN;
+    out[i] = typeof v === 'number' && Number.isFinite(v) ? v : Number.NaN;
   }
   return out;
 }
