@@ -56,7 +56,7 @@ export function firewallTable(rows, seed = 42, sources = 20000, destinations = 1
   const ports = [443, 80, 53, 22, 3389, 8080, 445, 25];
   const span = HOURS * 3600000;
   for (let i = 0; i < rows; i++) {
-    time[i] = START_MS + Math.floor((i / rows) * span) + ((random() * 1000) | 0) % 1000 * 0;
+    time[i] = START_MS + Math.floor((i / rows) * span);
     const r = random();
     src[i] = Math.floor(r * r * sources);
     dst[i] = (random() * destinations) | 0;

@@ -282,7 +282,8 @@ function compileBuiltin(expr: CallExpr, def: ScalarFunctionDef, env: CompileEnv)
   const varying = args.map((a, i) => (a.constant ? -1 : i)).filter((i) => i >= 0);
   if (deterministic && varying.length === 1 && (args[varying[0]!]!.type === 'string' || args[varying[0]!]!.type === 'guid')) {
     const vi = varying[0]!;
-    return { type, needsWholeInput, eval: (b) => perDistinct(p, b, vi, expr) };
+    const cache: DictCache = new WeakMap();
+    return { type, needsWholeInput, eval: (b) => perDistinct(p, b, vi, expr, cache) };
   }
   return { type, needsWholeInput, eval: (b) => rowwise(p, b, args.map((a) => a.eval(b)), expr) };
 }
@@ -298,8 +299,15 @@ function rowwise(p: PreparedCall, b: Table, cols: Column[], expr: CallExpr): Col
   return out.finish();
 }
 
-/** One impl call per distinct string of the only varying argument, mapped back through codes. */
-function perDistinct(p: PreparedCall, b: Table, vi: number, expr: CallExpr): Column {
+/** Results per dictionary entry, filled as codes are met; shared by every batch of a dictionary. */
+type DictCache = WeakMap<string[], { done: Uint8Array; results: Column | Scalar[] }>;
+
+/**
+ * One impl call per distinct string of the only varying argument, mapped back through codes.
+ * Batches cut from one table share its dictionary, so results are cached per dictionary: a
+ * small dictionary is evaluated whole once, a big one only at the codes that occur.
+ */
+function perDistinct(p: PreparedCall, b: Table, vi: number, expr: CallExpr, cache: DictCache): Column {
   const col = p.args[vi]!.eval(b) as StringColumn;
   const n = col.length;
   const values = p.args.map((a) => (a.constant ? a.constant.value : null));
@@ -307,26 +315,49 @@ function perDistinct(p: PreparedCall, b: Table, vi: number, expr: CallExpr): Col
     values[vi] = col.dict[code]!;
     return invoke(p, values.slice(), expr);
   };
-  if (col.dict.length > n) {
-    // A big shared dictionary under a small batch: only the codes present are computed.
-    const memo = new Map<number, Scalar>();
-    const out = new ColumnBuilder(p.type);
+  let entry = cache.get(col.dict);
+  if (col.dict.length <= n || (entry !== undefined && !Array.isArray(entry.results))) {
+    if (entry === undefined || Array.isArray(entry.results)) {
+      const perCode = col.dict.map((_, code) => compute(code));
+      let results: Column;
+      if (p.type === 'string' || p.type === 'guid') {
+        results = new StringColumn(p.type, Int32Array.from(perCode, (_, i) => i), perCode.map((v) => (v === null ? '' : String(v))));
+      } else {
+        const dictCol = new ColumnBuilder(p.type);
+        for (const v of perCode) dictCol.append(v);
+        results = dictCol.finish();
+      }
+      entry = { done: new Uint8Array(0), results };
+      cache.set(col.dict, entry);
+    }
+    const results = entry.results as Column;
+    if (results instanceof StringColumn) return new StringColumn(results.type, col.codes, results.dict);
+    return gatherByCodes(results, col.codes);
+  }
+  if (entry === undefined) {
+    entry = { done: new Uint8Array(col.dict.length), results: new Array<Scalar>(col.dict.length) };
+    cache.set(col.dict, entry);
+  }
+  const done = entry.done, results = entry.results as Scalar[];
+  if (p.type === 'bool') {
+    // The hot case (predicates over a big dictionary): straight into a byte array.
+    const out = new Uint8Array(n);
+    let nulls: Uint8Array | null = null;
     for (let i = 0; i < n; i++) {
       const code = col.codes[i]!;
-      let v = memo.get(code);
-      if (v === undefined && !memo.has(code)) { v = compute(code); memo.set(code, v); }
-      out.append(v ?? null);
+      if (done[code] === 0) { results[code] = compute(code); done[code] = 1; }
+      const v = results[code];
+      if (v === null) { nulls ??= new Uint8Array(n); nulls[i] = 1; } else if (v === true) out[i] = 1;
     }
-    return out.finish();
+    return new BoolColumn(out, nulls);
   }
-  const perCode = col.dict.map((_, code) => compute(code));
-  if (p.type === 'string' || p.type === 'guid') {
-    return new StringColumn(p.type, col.codes, perCode.map((v) => (v === null ? '' : String(v))));
+  const out = new ColumnBuilder(p.type);
+  for (let i = 0; i < n; i++) {
+    const code = col.codes[i]!;
+    if (done[code] === 0) { results[code] = compute(code); done[code] = 1; }
+    out.append(results[code] ?? null);
   }
-  const dictCol = new ColumnBuilder(p.type);
-  for (const v of perCode) dictCol.append(v);
-  const mapped = dictCol.finish();
-  return gatherByCodes(mapped, col.codes);
+  return out.finish();
 }
 
 function gatherByCodes(values: Column, codes: Int32Array): Column {
