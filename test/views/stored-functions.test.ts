@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { KqlError, check, type ScalarFunctionDef, type StoredFunction } from '../../src/kql/index.js';
+import { KqlError, check, query, type ScalarFunctionDef, type StoredFunction } from '../../src/kql/index.js';
 import { q, run, table } from '../exec/helpers.js';
 
 const conn = table('ts:long, src:string, bytes:long', [
@@ -74,6 +74,21 @@ test('a merged view whose column type differs from the table is an error naming 
 test('a merged function needs defaults for all its parameters', () => {
   const functions = fns({ Net: { declaration: '(n:long) { Zeek | take n | project Ip = src }', mergeWithTable: true } });
   assert.throws(() => run('Net', { Net: native, Zeek: conn }, { functions }), /all its parameters need default values/);
+});
+
+test('a merged function is looked up only when the query names it', () => {
+  const asked: string[] = [];
+  const tables = { get: (name: string) => { asked.push(name); return name === 'Zeek' ? conn : undefined; } };
+  const functions = fns({ Net: { declaration: '() { Zeek | project Ip = src }', mergeWithTable: true } });
+  query('print 1', { tables, functions });
+  assert.deepEqual(asked, []);
+  query('Net', { tables, functions });
+  assert.deepEqual(asked.sort(), ['Net', 'Zeek']);
+});
+
+test('a let function whose parameters all have defaults can be named without parentheses', () => {
+  assert.deepEqual(q('let f = (n:long = 1) { Zeek | take n | project src }; f', { Zeek: conn })[1], [['10.0.0.1']]);
+  assert.throws(() => run('let f = (n:long) { Zeek | take n }; f', { Zeek: conn }), /must end in a tabular expression/);
 });
 
 test('syntax errors in a declaration name the function and a position in it', () => {

@@ -24,7 +24,10 @@ export interface StoredFunction {
    * `(limit:long = 10) { SigninLogs | take limit }`.
    */
   declaration: string;
-  /** When the database also has a table of this name, the name reads both (see above). */
+  /**
+   * When the database also has a table of this name, the name reads both (see above). Such a
+   * function is named like a table, without parentheses or arguments.
+   */
   mergeWithTable?: boolean;
 }
 
@@ -98,13 +101,13 @@ export class StoredFunctionSet {
 
   /**
    * The scope every query of this database starts from: one binding per stored function.
-   * Merged functions bind lazily, so a query that does not mention them never compiles them.
+   * A merged function binds as a table resolved on first use, so a query that does not
+   * mention it never looks its table up nor compiles its body.
    */
   scope(compiler: Compiler): Scope {
     const scope = new Scope();
     for (const fn of this.functions) {
-      const native = fn.mergeWithTable ? resolveTable(compiler.tables, fn.name) : undefined;
-      scope.set(fn.name, native ? mergedBinding(fn, native, compiler, scope) : { kind: 'function', decl: fn.decl, scope, name: fn.name });
+      scope.set(fn.name, fn.mergeWithTable ? mergedBinding(fn, compiler, scope) : { kind: 'function', decl: fn.decl, scope, name: fn.name });
     }
     return scope;
   }
@@ -128,7 +131,7 @@ export class StoredFunctionSet {
   }
 }
 
-function mergedBinding(fn: ParsedFunction, native: TableSource, compiler: Compiler, scope: Scope): Binding {
+function mergedBinding(fn: ParsedFunction, compiler: Compiler, scope: Scope): Binding {
   let relation: Relation | undefined;
   let building = false;
   return {
@@ -137,7 +140,7 @@ function mergedBinding(fn: ParsedFunction, native: TableSource, compiler: Compil
       if (relation) return relation;
       if (building) throw new KqlError(`stored function '${fn.name}' refers to itself`, 'KQL', fn.decl.start, fn.decl.end);
       if (fn.decl.params.some((p) => p.defaultValue === undefined)) {
-        throw new KqlError(`stored function '${fn.name}' shares its name with a table, so all its parameters need default values`, 'KQL', fn.decl.start, fn.decl.end);
+        throw new KqlError(`stored function '${fn.name}' may share its name with a table, so all its parameters need default values`, 'KQL', fn.decl.start, fn.decl.end);
       }
       building = true;
       try {
@@ -145,7 +148,8 @@ function mergedBinding(fn: ParsedFunction, native: TableSource, compiler: Compil
         const viewScope = scope.child();
         viewScope.set(fn.name, { kind: 'function', decl: fn.decl, scope, name: fn.name });
         const view = compiler.tabular(callOf(fn), viewScope);
-        relation = unionAligned(fn, native, view);
+        const native = resolveTable(compiler.tables, fn.name);
+        relation = native ? unionAligned(fn, native, view) : view;
       } finally {
         building = false;
       }
