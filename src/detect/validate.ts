@@ -29,6 +29,7 @@ export const CHECKS: Readonly<Record<string, string>> = {
   'required-field': 'Fields Sentinel requires for the rule kind are present, and the id is a GUID.',
   'query-syntax': 'The query parses.',
   'query-semantic': 'The query checks against the table and function schemas: names, columns and types.',
+  'query-unsupported': 'The query is valid KQL but uses something kqlhunt refuses to run (it would not hunt here).',
   'query-frequency': 'queryFrequency is between 5 minutes and 14 days.',
   'query-period': 'queryPeriod is between 5 minutes and 14 days.',
   'period-frequency': 'queryPeriod is at least queryFrequency.',
@@ -156,12 +157,15 @@ function checkQuery(rule: Rule, env: ValidationEnvironment, findings: Finding[])
     const end = Math.max(start, src.queryToFile(d.end));
     return { check, severity: d.severity === 'error' ? 'error' : 'warning', message: d.message, file: src.file, start, end, ...(rule.id ? { ruleId: rule.id } : {}) };
   };
+  // Refusals are not invalid KQL: they get their own check, so a Sentinel rule that is fine
+  // for Sentinel but will not run here is told apart from a broken one.
+  const kind = (d: Diagnostic, fallback: string): string => (d.code === 'NotSupported' ? 'query-unsupported' : fallback);
   const parsed = parse(rule.query);
-  for (const d of parsed.diagnostics) findings.push(toFinding('query-syntax', d));
+  for (const d of parsed.diagnostics) findings.push(toFinding(kind(d, 'query-syntax'), d));
   if (parsed.diagnostics.some((d) => d.severity === 'error')) return undefined;
   const checked = check(rule.query, { tables: env.tables, functions: env.functions });
   const semantic = checked.diagnostics.slice(parsed.diagnostics.length);
-  for (const d of semantic) findings.push(toFinding('query-semantic', d));
+  for (const d of semantic) findings.push(toFinding(kind(d, 'query-semantic'), d));
   if (semantic.some((d) => d.severity === 'error')) return undefined;
   const rs = checked.resultSchema;
   if (!rs || rs.open) return undefined;

@@ -74,6 +74,7 @@ const CASES: [string, string, (t: string) => string][] = [
   ['required-field', 'id not a GUID', (t) => t.replace('id: 11111111-2222-4333-8444-555555555555', 'id: my-rule')],
   ['query-syntax', 'unbalanced parenthesis', (t) => t.replace('count()', 'count(')],
   ['query-semantic', 'unknown column', (t) => t.replace('has "Failed password"', 'has NoSuchColumn')],
+  ['query-unsupported', 'a time-of-day datetime literal kqlhunt refuses', (t) => t.replace('has "Failed password"', 'has "x" and TimeGenerated > datetime("8:00:00 AM")')],
   ['tactic', 'unknown tactic', (t) => t.replace('- CredentialAccess', '- Hacking')],
   ['rule-field', 'bad trigger operator', (t) => t.replace('triggerOperator: gt', 'triggerOperator: more')],
 ];
