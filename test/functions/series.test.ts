@@ -324,3 +324,55 @@ test('argument errors name the function and the argument', () => {
   assert.throws(() => call('series_decompose', [1, 2, 3], -2), /Seasonality/);
   assert.throws(() => call('series_decompose', [1, 2, 3], 0, 'avg', -1), /Test_points/);
 });
+
+test('property: Tukey scores are invariant under positive affine maps and flip sign under negation', () => {
+  fc.assert(fc.property(
+    fc.array(fc.integer({ min: -1000, max: 1000 }), { minLength: 4, maxLength: 80 }),
+    fc.integer({ min: 1, max: 50 }), fc.integer({ min: -500, max: 500 }), fc.constantFrom('tukey', 'ctukey'),
+    (values, scale, shift, kind) => {
+      const base = call('series_outliers', values, kind) as number[];
+      const mapped = call('series_outliers', values.map((v) => v * scale + shift), kind) as number[];
+      const negated = call('series_outliers', values.map((v) => -v), kind) as number[];
+      closeAll(mapped, base, 1e-7);
+      closeAll(negated, base.map((s) => -s), 1e-7);
+    },
+  ));
+});
+
+test('property: a sine of period p (4 ≤ p ≤ n/4) with mild noise is detected as p', () => {
+  fc.assert(fc.property(
+    fc.integer({ min: 4, max: 60 }), fc.integer({ min: 4, max: 10 }), fc.double({ min: 0, max: Math.PI * 2, noNaN: true }),
+    fc.integer({ min: 1, max: 1_000_000 }),
+    (period, cycles, phase, seed) => {
+      let state = seed;
+      const noise = () => { state = (state * 16807) % 2147483647; return state / 2147483647 - 0.5; };
+      const y = Array.from({ length: period * cycles }, (_, i) => 100 + 10 * Math.sin((2 * Math.PI * i) / period + phase) + noise());
+      const [periods, scores] = call('series_periods_detect', y, 4, y.length / 2, 1) as [number[], number[]];
+      assert.deepEqual(periods, [period]);
+      assert.ok(scores[0]! > 0.6, `score ${scores[0]}`);
+    },
+  ), { numRuns: 80 });
+});
+
+test('property: linear fill leaves no gap inside the present range and stays between its anchors', () => {
+  fc.assert(fc.property(fc.array(fc.option(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { nil: null }), { minLength: 1, maxLength: 50 }), (series) => {
+    const filled = call('series_fill_linear', series) as (number | null)[];
+    const present = series.flatMap((v, i) => (v === null ? [] : [i]));
+    if (present.length === 0) { assert.ok(filled.every((v) => v === 0)); return; }
+    assert.ok(filled.every((v) => typeof v === 'number'));
+    for (let k = 0; k + 1 < present.length; k++) {
+      const [lo, hi] = [present[k]!, present[k + 1]!];
+      const [a, b] = [series[lo]!, series[hi]!];
+      for (let i = lo; i <= hi; i++) assert.ok(filled[i]! >= Math.min(a, b) - 1e-6 && filled[i]! <= Math.max(a, b) + 1e-6);
+    }
+  }));
+});
+
+test('property: identity filters return the series', () => {
+  fc.assert(fc.property(fc.array(fc.integer({ min: -1e6, max: 1e6 }), { maxLength: 40 }), (series) => {
+    assert.deepEqual(call('series_fir', series, [1]), series);
+    assert.deepEqual(call('series_fir', series, [2], true), series);
+    assert.deepEqual(call('series_iir', series, [1], [1]), series);
+    assert.deepEqual(call('series_iir', series, [3], [3]), series);
+  }));
+});
