@@ -48,14 +48,40 @@ rule (content/rules/), and prints a summary. Findings are reported, not fatal.
 `,
 };
 
+/**
+ * Help texts kept beside their command modules; loaded only when asked for, so that
+ * `kqlhunt help` does not pay for importing the ingest pipeline or the detection engine.
+ */
+const MODULE_HELP: Readonly<Record<string, () => Promise<string>>> = {
+  ingest: async () => (await import('./ingest.js')).INGEST_HELP,
+  store: async () => (await import('./store-command.js')).STORE_HELP,
+  simulate: async () => (await import('./simulate.js')).SIMULATE_HELP,
+  validate: async () => (await import('./validate.js')).VALIDATE_HELP,
+  hunt: async () => (await import('./hunt.js')).HUNT_HELP,
+  alerts: async () => (await import('./alerts.js')).ALERTS_HELP,
+};
+
+/** The help text of one command, or undefined when there is no such command. */
+export async function commandHelp(topic: string): Promise<string | undefined> {
+  if (Object.hasOwn(COMMAND_HELP, topic)) return COMMAND_HELP[topic];
+  const load = Object.hasOwn(MODULE_HELP, topic) ? MODULE_HELP[topic] : undefined;
+  return load === undefined ? undefined : await load();
+}
+
 export const MAIN_HELP = `kqlhunt: run Microsoft Sentinel KQL detection rules, unchanged, over your own logs.
 
 Usage: kqlhunt COMMAND [options]
 
 Commands:
-  query     run a KQL query over CSV/JSON/parquet files
+  start     the main job: simulate (first run), hunt with the rule pack, summarise alerts
+  query     run a KQL query over files (--data) or the embedded store
   check     check .kql files and Sentinel rule YAML for errors
-  start     check the seed queries and the built-in rules (what \`npm start\` runs)
+  validate  validate Sentinel rules for CI: query, limits, entity mappings (text, JSON, SARIF)
+  hunt      run rules once (--at) or replay their schedule (--from/--to); raise alerts
+  alerts    list and filter stored alerts; rule health (--health)
+  ingest    load logs (CEF, syslog, ASA, PAN-OS, FortiGate, Zeek, Sentinel exports) into the store
+  store     inspect the embedded store; prune by age
+  simulate  generate labelled enterprise telemetry with exfiltration scenarios
   help      show help for a command
 
 Options:

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from './args.js';
-import { COMMAND_HELP, MAIN_HELP } from './help.js';
+import { MAIN_HELP, commandHelp } from './help.js';
 import type { Write } from './render.js';
 
 export interface CliIO {
@@ -62,12 +62,13 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
       case '--help':
       case '-h': {
         const topic = command === 'help' ? rest[0] : undefined;
-        if (topic !== undefined && !(topic in COMMAND_HELP)) throw new UsageError(`unknown command '${topic}'`);
+        const text = topic === undefined ? MAIN_HELP : await commandHelp(topic);
+        if (text === undefined) throw new UsageError(`unknown command '${topic}'`);
         if (command === undefined) {
           io.stderr(MAIN_HELP);
           return EXIT_USAGE;
         }
-        io.stdout(topic === undefined ? MAIN_HELP : COMMAND_HELP[topic]!);
+        io.stdout(text);
         return EXIT_OK;
       }
       case '--version':
