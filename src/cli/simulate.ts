@@ -1,13 +1,16 @@
 // `kqlhunt simulate`: writes a simulated enterprise's telemetry (one NDJSON file per table)
 // and labels.json, the ground truth of the injected attacks.
 
-import fs from 'node:fs';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { parseCommandArgs, positiveNumberOption, stringOption, UsageError } from './args.js';
 import { EXIT_ERROR, EXIT_OK, type CliIO } from './main.js';
-import { directoryOutput } from '../sim/output.js';
 import { scenarioNames } from '../sim/scenarios.js';
-import { DEFAULT_END, SimulationOptionError, simulate, validateScenarioNames } from '../sim/simulate.js';
+import { DEFAULT_END, SimulationOptionError, validateScenarioNames } from '../sim/simulate.js';
+import type { WorkerMessage, WorkerRequest } from './simulate-worker.js';
+
+/** Young-generation size for the generator thread: measured best between 64 and 192 MB. */
+const YOUNG_GENERATION_MB = 128;
 import { parseInstant } from '../sim/time.js';
 
 export const SIMULATE_HELP = `Usage: kqlhunt simulate [options]
@@ -33,7 +36,8 @@ CommonSecurityLog (Palo Alto PAN-OS and Cisco ASA), DnsEvents.
 
 Scenarios: ${scenarioNames().join(', ')}
 
-Load the result with: kqlhunt query --data DIR --now <end> ...
+Load the result with: kqlhunt query --now <end> --data DIR/VMConnection.ndjson --data ...
+(one --data per table file: labels.json in DIR is not a table).
 `;
 
 function integerOption(values: ReturnType<typeof parseCommandArgs>, name: string, fallback: number, allowZero: boolean): number {
@@ -79,35 +83,33 @@ export async function simulateCommand(argv: string[], io: CliIO, isTTY = process
   const outDir = stringOption(args, 'out') ?? 'sim-out';
 
   const started = Date.now();
-  let lastDraw = 0;
-  let output;
-  try {
-    output = directoryOutput(outDir);
-  } catch (e) {
-    io.stderr(`kqlhunt simulate: cannot write to ${outDir}: ${(e as Error).message}\n`);
+  const result = await new Promise<Extract<WorkerMessage, { kind: 'done' }> | Extract<WorkerMessage, { kind: 'error' }>>((resolve, reject) => {
+    const request: WorkerRequest = { options: { days, hosts, seed, endMs, scale, scenarios }, outDir };
+    const worker = new Worker(new URL('./simulate-worker.js', import.meta.url), {
+      workerData: request,
+      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+    });
+    worker.on('message', (m: WorkerMessage) => {
+      if (m.kind === 'progress') {
+        if (isTTY) io.stderr(`\rsimulating: ${Math.floor((100 * m.done) / m.total)}% (${m.done}/${m.total} hours, ${m.rows.toLocaleString('en-US')} rows)`);
+      } else {
+        resolve(m);
+      }
+    });
+    worker.on('error', reject);
+  });
+  if (isTTY) io.stderr('\r\x1b[K');
+  if (result.kind === 'error') {
+    io.stderr(`kqlhunt simulate: ${result.message} (output folder ${outDir})\n`);
     return EXIT_ERROR;
   }
-  const result = simulate({
-    days, hosts, seed, endMs, scale, scenarios,
-    onProgress: (done, total, rows) => {
-      if (!isTTY) return;
-      const now = Date.now();
-      if (now - lastDraw < 200 && done < total) return;
-      lastDraw = now;
-      const pct = Math.floor((100 * done) / total);
-      io.stderr(`\rsimulating: ${pct}% (${done}/${total} hours, ${rows.toLocaleString('en-US')} rows)`);
-    },
-  }, output);
-  output.close();
-  fs.writeFileSync(path.join(outDir, 'labels.json'), JSON.stringify(result.labels, null, 2) + '\n');
-  if (isTTY) io.stderr('\r\x1b[K');
 
   const seconds = (Date.now() - started) / 1000;
   const lines = [
     `kqlhunt simulate: ${result.totalRows.toLocaleString('en-US')} rows in ${seconds.toFixed(1)} s (${Math.round(result.totalRows / Math.max(seconds, 0.001)).toLocaleString('en-US')} rows/s) -> ${outDir}`,
     ...Object.entries(result.rows).map(([t, n]) => `  ${t.padEnd(22)} ${n.toLocaleString('en-US').padStart(14)}`),
-    `  ${result.labels.scenarios.length} attack scenario(s) in labels.json; ${result.labels.start} .. ${result.labels.end}`,
-    `  query with: kqlhunt query --data ${outDir} --now ${result.labels.end} ...`,
+    `  ${result.scenarios} attack scenario(s) in labels.json; ${result.start} .. ${result.end}`,
+    `  query with: kqlhunt query --now ${result.end} --data ${path.join(outDir, 'VMConnection.ndjson')} --data ... (one --data per table file)`,
   ];
   io.stderr(lines.join('\n') + '\n');
   return EXIT_OK;

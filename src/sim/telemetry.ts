@@ -78,15 +78,22 @@ function flatten(text: string): string {
 }
 const EPHEMERAL_LOW = 49152;
 
+/** RFC 1918, as ipv4_is_private sees it. */
 function isPrivate(ip: string): boolean {
-  return ip.startsWith('10.') || ip.startsWith('192.168.') || /^172\.(1[6-9]|2\d|3[01])\./.test(ip);
+  if (ip.startsWith('10.') || ip.startsWith('192.168.')) return true;
+  if (!ip.startsWith('172.')) return false;
+  const second = Number(ip.slice(4, ip.indexOf('.', 4)));
+  return second >= 16 && second <= 31;
 }
 
 export class Telemetry {
   private reportId = 1000;
   private sessionSeq = 400_000;
-  private readonly initiatingFragments = new Map<string, string>();
-  private readonly vmProcessFragments = new Map<string, string>();
+  /** Per host: process -> account -> command line -> fragment. Identity keys: no key strings per row. */
+  private readonly initiatingFragments: Map<ProcessDef, Map<Account, Map<string, string>>>[] = [];
+  private readonly vmProcessFragments: Map<ProcessDef, string>[] = [];
+  /** Remote address -> `,"RemoteCountry":...` (empty for addresses with no country). */
+  private readonly countryFragments = new Map<string, string>();
   /** Per host: DNS name -> when the cached answer was fetched and when it expires. */
   private readonly dnsCache: Map<string, { fetched: number; expires: number }>[] = [];
 
@@ -111,30 +118,42 @@ export class Telemetry {
   /** Defender's InitiatingProcess* and device columns, built once per host/process/account. */
   private initiating(host: Host, process: ProcessDef, commandLine: string | undefined, account: Account): string {
     const cmd = commandLine ?? process.commandLine;
-    const key = `${host.index}\u0000${process.folder}\u0000${cmd}\u0000${account.sid}`;
-    let frag = this.initiatingFragments.get(key);
+    const byProcess = (this.initiatingFragments[host.index] ??= new Map());
+    let byAccount = byProcess.get(process);
+    if (!byAccount) byProcess.set(process, (byAccount = new Map()));
+    let byCommand = byAccount.get(account);
+    if (!byCommand) byAccount.set(account, (byCommand = new Map()));
+    let frag = byCommand.get(cmd);
     if (frag === undefined) {
-      const pid = 4 * (300 + (hashString(key) % 15000));
-      frag = `"DeviceId":"${host.deviceId}","DeviceName":${q(host.deviceName)},`
+      const pid = 4 * (300 + (hashString(`${host.index}/${process.folder}/${cmd}/${account.sid}`) % 15000));
+      frag = flatten(`"DeviceId":"${host.deviceId}","DeviceName":${q(host.deviceName)},`
         + `"InitiatingProcessFileName":${q(process.name)},"InitiatingProcessFolderPath":${q(process.folder)},`
         + `"InitiatingProcessCommandLine":${q(cmd)},"InitiatingProcessId":${pid},"InitiatingProcessSHA1":"${process.sha1}",`
         + `"InitiatingProcessFileSize":${process.fileSize},"InitiatingProcessIntegrityLevel":"${process.integrity}","InitiatingProcessParentFileName":${q(process.parent)},`
         + `"InitiatingProcessAccountDomain":${q(account.domain)},"InitiatingProcessAccountName":${q(account.name)},`
-        + `"InitiatingProcessAccountSid":"${account.sid}","InitiatingProcessAccountUpn":${q(account.upn)}`;
-      frag = flatten(frag);
-      this.initiatingFragments.set(key, frag);
+        + `"InitiatingProcessAccountSid":"${account.sid}","InitiatingProcessAccountUpn":${q(account.upn)}`);
+      byCommand.set(cmd, frag);
     }
     return frag;
   }
 
   private vmProcess(host: Host, process: ProcessDef): string {
-    const key = `${host.index}\u0000${process.folder}`;
-    let frag = this.vmProcessFragments.get(key);
+    const byProcess = (this.vmProcessFragments[host.index] ??= new Map());
+    let frag = byProcess.get(process);
     if (frag === undefined) {
-      const h = hashString(key).toString(16).padStart(8, '0');
-      frag = `"Computer":${q(host.computer)},"AgentId":"${host.agentId}","Process":"p-${h}","ProcessName":${q(process.name === 'System' ? 'system' : process.name.replace(/\.exe$/i, ''))}`;
-      frag = flatten(frag);
-      this.vmProcessFragments.set(key, frag);
+      const h = hashString(`${host.index}/${process.folder}`).toString(16).padStart(8, '0');
+      frag = flatten(`"Computer":${q(host.computer)},"AgentId":"${host.agentId}","Process":"p-${h}","ProcessName":${q(process.name === 'System' ? 'system' : process.name.replace(/\.exe$/i, ''))}`);
+      byProcess.set(process, frag);
+    }
+    return frag;
+  }
+
+  private country(ip: string): string {
+    let frag = this.countryFragments.get(ip);
+    if (frag === undefined) {
+      const c = countryOf(ip);
+      frag = c ? flatten(`,"RemoteCountry":${q(c.name)}`) : '';
+      this.countryFragments.set(ip, frag);
     }
     return frag;
   }
@@ -232,11 +251,7 @@ export class Telemetry {
     // VM insights reports per one-minute window, stamped at the window's end.
     const time = this.clamp(Math.ceil((end + 1) / MS_PER_MINUTE) * MS_PER_MINUTE);
     const remoteIp = direction === 'outbound' ? destinationIp : sourceIp;
-    let geo = '';
-    if (publicRemote) {
-      const c = countryOf(remoteIp);
-      if (c) geo = `,"RemoteCountry":${q(c.name)}`;
-    }
+    const geo = publicRemote ? this.country(remoteIp) : '';
     const bad = f.malicious && direction === 'outbound'
       ? `,"MaliciousIp":"${remoteIp}","IndicatorThreatType":${q(f.malicious.indicator)},"Description":${q(f.malicious.description)},"Confidence":"80","Severity":2,"TLPLevel":"Amber"`
       : '';
