@@ -15,8 +15,10 @@ test('--version prints the package version', async () => {
 test('help: general and per command', async () => {
   const general = await runCli(['help']);
   assert.equal(general.code, 0);
-  assert.match(general.stdout, /Commands:\n\s+query/);
-  for (const cmd of ['query', 'check', 'start']) {
+  for (const cmd of ['start', 'query', 'check', 'validate', 'hunt', 'alerts', 'ingest', 'store', 'simulate']) {
+    assert.match(general.stdout, new RegExp(`\\n  ${cmd} `), `main help lists ${cmd}`);
+  }
+  for (const cmd of ['query', 'check', 'start', 'validate', 'hunt', 'alerts', 'ingest', 'store', 'simulate']) {
     const viaHelp = await runCli(['help', cmd]);
     const viaFlag = await runCli([cmd, '--help']);
     assert.equal(viaHelp.code, 0);
