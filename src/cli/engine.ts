@@ -12,6 +12,20 @@ import type { SchemaCatalog } from '../io/schemas.js';
 import { BAD, toBool, toDatetime, toDynamic, toGuid, toInteger, toReal, toTimespan } from '../io/cell.js';
 import type { ResultSet } from './render.js';
 import { UsageError } from './args.js';
+import { ContentCatalogue } from '../catalog/catalogue.js';
+
+let content: ContentCatalogue | undefined;
+
+/**
+ * The content functions (Zeek views, ASIM parsers) and GeoIP, loaded once. The internal
+ * subnets views use for connection direction come from KQLHUNT_INTERNAL_SUBNETS
+ * (comma-separated CIDRs) when set.
+ */
+function contentCatalogue(): ContentCatalogue {
+  const subnets = process.env['KQLHUNT_INTERNAL_SUBNETS'];
+  content ??= new ContentCatalogue(subnets ? { internalSubnets: subnets.split(',').map((s) => s.trim()).filter((s) => s !== '') } : {});
+  return content;
+}
 
 export interface CheckOutcome {
   diagnostics: Diagnostic[];
@@ -35,6 +49,8 @@ export function checkEnvironment(
   stored: ReadonlyMap<string, TableSchema> = new Map(),
 ): CheckEnvironment {
   const tables = new Map<string, TableSchema>(catalog.tables);
+  // The tables content functions read (Zeek_conn, ...) are known even before any are loaded.
+  for (const [name, schema] of contentCatalogue().sourceTables) if (!tables.has(name)) tables.set(name, schema);
   for (const [name, schema] of stored) tables.set(name, schema);
   for (const t of loaded) tables.set(t.name, t.schema);
   const functions = new Map<string, StoredFunctionSchema>();
@@ -146,14 +162,17 @@ export async function runQuery(text: string, options: RunOptions): Promise<RunOu
   };
 
   const { query } = await import('../kql/index.js');
+  const views = contentCatalogue();
   try {
     const result = query(text, {
-      tables: provider,
+      ...views.queryOptions(provider),
       params,
       ...(options.now !== undefined ? { now: options.now } : {}),
       ...(options.maxRows !== undefined ? { maxRows: options.maxRows } : {}),
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     });
+    // A view merged with its table (VMConnection over Zeek_conn) may have rows though the table has none.
+    for (const fn of views.functions.values()) if (fn.mergeWithTable) emptyTables.delete(fn.name);
     return { diagnostics: [], errors: [], result: { schema: result.columns, table: result.table }, emptyTables: [...emptyTables] };
   } catch (e) {
     if (!(e instanceof KqlError)) throw e;
