@@ -9,7 +9,7 @@ import type {
 } from '../syntax/ast.js';
 import type { ArgInfo, FunctionRegistry } from '../functions/registry.js';
 import type { ColumnSchema, ScalarType, TableSchema } from '../types.js';
-import { SCALAR_TYPES } from '../types.js';
+import { SCALAR_TYPES, isNumericType } from '../types.js';
 import { CODES, didYouMean, error, warning } from './diagnostics.js';
 import { knownAggregate, knownPlugin, knownScalar, typeBuiltinCall } from './function-types.js';
 import {
@@ -857,7 +857,9 @@ class Checker {
           this.report(error(CODES.unknownColumn, `join key '${u.name.name}' is not a column of the ${side} side${didYouMean(u.name.name, schema.columns.map((c) => c.name))}`, u));
         }
       }
-      this.types.set(u, findColumn(left, u.name.name)?.type ?? 'unknown');
+      const lt = findColumn(left, u.name.name)?.type ?? 'unknown';
+      this.types.set(u, lt);
+      this.requireSameKeyTypes(lt, findColumn(right, u.name.name)?.type ?? 'unknown', u);
       return;
     }
     if (u.kind === 'Binary' && u.op === 'and') {
@@ -865,7 +867,29 @@ class Checker {
       this.joinCondition(u.right, left, right, scope);
       return;
     }
-    this.expr(u, { row: EMPTY_ROW, scope, aggregates: false, left, right });
+    const ctx: ExprContext = { row: EMPTY_ROW, scope, aggregates: false, left, right };
+    if (u.kind === 'Binary' && u.op === '==') {
+      const side = (e: Expr): string | undefined => {
+        const m = unparen(e);
+        return m.kind === 'Member' && m.target.kind === 'NameRef' ? m.target.name.name : undefined;
+      };
+      if (side(u.left) !== '$left' || side(u.right) !== '$right') {
+        this.report(error(CODES.joinCondition, 'a join condition compares columns as $left.<column> == $right.<column>', u));
+      }
+      const lt = this.expr(u.left, ctx);
+      const rt = this.expr(u.right, ctx);
+      this.types.set(u, 'bool');
+      // Unlike a common column, `$left.a == $right.b` lets numeric types differ.
+      if (!(isNumericType(lt as ScalarType) && isNumericType(rt as ScalarType))) this.requireSameKeyTypes(lt, rt, u);
+      return;
+    }
+    this.expr(u, ctx);
+  }
+
+  /** ADX joins only on keys of one type (an int key does not match a long one either). */
+  private requireSameKeyTypes(left: TypeOrUnknown, right: TypeOrUnknown, at: Node): void {
+    if (left === 'unknown' || right === 'unknown' || left === right) return;
+    this.report(error(CODES.joinKeyTypes, `join keys have different types: ${left} on the left, ${right} on the right`, at));
   }
 
   private join(op: JoinOp, row: RowSchema, scope: Scope): RowSchema {

@@ -14,6 +14,8 @@ export const CODES = {
   operatorTypes: 'KQL120',
   predicateNotBool: 'KQL121',
   dynamicGroupKey: 'KQL122',
+  joinKeyTypes: 'KQL123',
+  joinCondition: 'KQL124',
   duplicateColumn: 'KQL130',
   fuzzyUnionMissingTable: 'KQL140',
   unknownPlugin: 'KQL150',
