@@ -175,6 +175,14 @@ export class Telemetry {
     return true;
   }
 
+  /** Drops cached DNS answers that expired before `ms`, so memory stays flat over long runs. */
+  forgetExpired(ms: number): void {
+    for (const cache of this.dnsCache) {
+      if (!cache) continue;
+      for (const [name, entry] of cache) if (entry.expires < ms) cache.delete(name);
+    }
+  }
+
   /**
    * One DNS query from a host: the DNS server's DnsEvents record and the querying process's
    * UDP/53 flow to it. `answers` empty means a name with no address records (TXT, NXDOMAIN).
