@@ -6,6 +6,7 @@ import { seriesFunctions } from '../../src/kql/functions/scalar/series.js';
 import { builtinFunctions } from '../../src/kql/functions/index.js';
 import { KqlError, NotSupportedError, type Scalar } from '../../src/kql/types.js';
 import { makeCaller } from './scalar-call.js';
+import { selectPercentile } from '../../src/kql/functions/series/stats.js';
 
 const { call, def } = makeCaller(seriesFunctions);
 
@@ -374,5 +375,15 @@ test('property: identity filters return the series', () => {
     assert.deepEqual(call('series_fir', series, [2], true), series);
     assert.deepEqual(call('series_iir', series, [1], [1]), series);
     assert.deepEqual(call('series_iir', series, [3], [3]), series);
+  }));
+});
+
+test('property: selection percentiles equal sorted-rank interpolation, duplicates included', () => {
+  fc.assert(fc.property(fc.array(fc.integer({ min: -20, max: 20 }), { minLength: 1, maxLength: 60 }), fc.double({ min: 0, max: 100, noNaN: true }), (values, p) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const rank = (p / 100) * (sorted.length - 1);
+    const lo = Math.floor(rank);
+    const expected = sorted[lo]! + (rank - lo) * (sorted[Math.min(lo + 1, sorted.length - 1)]! - sorted[lo]!);
+    close(selectPercentile(Float64Array.from(values), p), expected, 1e-12);
   }));
 });

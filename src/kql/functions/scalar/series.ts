@@ -10,7 +10,7 @@
 // (Kusto.Language names them so; a non-column argument gives `<function>__<part>`).
 import type { ArgInfo, ParamSpec, ScalarFunctionDef } from '../registry.js';
 import { KqlError, NotSupportedError, type DynamicValue, type Scalar, type ScalarType } from '../../types.js';
-import { boolArg, intArg, isPresent, numberArg, readFloat64, readSeries, stringArg, toDynamic, toFloat64, toNumbers, type SeriesElement } from '../series/input.js';
+import { boolArg, intArg, isPresent, numberArg, readFloat64, readSeries, stringArg, toDynamic, toNumbers, type SeriesElement } from '../series/input.js';
 import { fillBackward, fillConst, fillForward, fillLinear, missingTest } from '../series/fill.js';
 import { fitLine, fitPoly, fitTwoLines, type LineFit, type SideFit, type TwoLinesFit } from '../series/fit.js';
 import { fir, iir } from '../series/filters.js';
@@ -237,8 +237,6 @@ function coefficients(fn: string, what: string, value: Scalar): Float64Array {
   return Float64Array.from(s as number[]);
 }
 
-/** FIR/IIR output: missing where the filter could not know the value. */
-const filtered = (values: Float64Array): DynamicValue[] => toDynamic(values);
 
 // ───────────── definitions ─────────────
 
@@ -390,8 +388,8 @@ export const seriesFunctions: readonly ScalarFunctionDef[] = [
     tupleNamesFor: tupleNaming('series_fit_line', LINE_PARTS),
     tupleTypes: ['real', 'real', 'real', 'real', 'real', 'dynamic'],
     impl: ([series]) => {
-      const s = readSeries(series ?? null);
-      return lineValues(s === null ? null : fitLine(toFloat64(s)));
+      const s = readFloat64(series ?? null);
+      return lineValues(s === null ? null : fitLine(s));
     },
   },
   {
@@ -400,9 +398,9 @@ export const seriesFunctions: readonly ScalarFunctionDef[] = [
     params: [SERIES],
     returns: 'dynamic',
     impl: ([series]) => {
-      const s = readSeries(series ?? null);
+      const s = readFloat64(series ?? null);
       if (s === null) return null;
-      const values = lineValues(fitLine(toFloat64(s)));
+      const values = lineValues(fitLine(s));
       return Object.fromEntries(LINE_PARTS.map((part, i) => [part, values[i]!]));
     },
   },
@@ -414,8 +412,8 @@ export const seriesFunctions: readonly ScalarFunctionDef[] = [
     tupleNamesFor: tupleNaming('series_fit_2lines', TWO_LINES_PARTS),
     tupleTypes: ['real', 'long', 'real', 'real', 'dynamic', 'real', 'real', 'real', 'real', 'real', 'real', 'real', 'real', 'real', 'real'],
     impl: ([series]) => {
-      const s = readSeries(series ?? null);
-      return twoLinesValues(s === null ? null : fitTwoLines(toFloat64(s)));
+      const s = readFloat64(series ?? null);
+      return twoLinesValues(s === null ? null : fitTwoLines(s));
     },
   },
   {
@@ -424,9 +422,9 @@ export const seriesFunctions: readonly ScalarFunctionDef[] = [
     params: [SERIES],
     returns: 'dynamic',
     impl: ([series]) => {
-      const s = readSeries(series ?? null);
+      const s = readFloat64(series ?? null);
       if (s === null) return null;
-      const fit = fitTwoLines(toFloat64(s));
+      const fit = fitTwoLines(s);
       if (fit === null) {
         const nulls = { rsquare: null, slope: null, interception: null, variance: null, rvariance: null };
         return { rsquare: null, split_idx: null, variance: null, rvariance: null, line_fit: null, right: nulls, left: { ...nulls } };
@@ -446,7 +444,7 @@ export const seriesFunctions: readonly ScalarFunctionDef[] = [
     tupleTypes: ['real', 'dynamic', 'real', 'real', 'dynamic'],
     impl: (args) => {
       const fn = 'series_fit_poly';
-      const y = readSeries(args[0] ?? null);
+      const y = readFloat64(args[0] ?? null);
       if (y === null) return POLY_PARTS.map(() => null);
       const degree = intArg(fn, args, 2, 1);
       if (degree < 1) throw new KqlError(`${fn}(): degree must be a positive integer, got ${degree}`, 'InvalidArgument');
@@ -454,13 +452,13 @@ export const seriesFunctions: readonly ScalarFunctionDef[] = [
       if (args[1] === undefined || args[1] === null) {
         x = new Float64Array(y.length).map((_, i) => i + 1);
       } else {
-        const xs = readSeries(args[1]);
+        const xs = readFloat64(args[1]);
         if (xs === null || xs.length !== y.length) {
           throw new KqlError(`${fn}(): x_series must be an array of the same length as y_series`, 'InvalidArgument');
         }
-        x = toFloat64(xs);
+        x = xs;
       }
-      const fit = fitPoly(toFloat64(y), x, degree);
+      const fit = fitPoly(y, x, degree);
       if (fit === null) return POLY_PARTS.map(() => null);
       return [fit.rsquare, fit.coefficients, fit.variance, fit.rvariance, toDynamic(fit.polyFit)];
     },
@@ -473,7 +471,7 @@ export const seriesFunctions: readonly ScalarFunctionDef[] = [
     returns: 'dynamic',
     impl: (args) => {
       const fn = 'series_fir';
-      const s = readSeries(args[0] ?? null);
+      const s = readFloat64(args[0] ?? null);
       if (s === null) return null;
       const filter = coefficients(fn, 'filter', args[1] ?? null);
       const hasNegative = filter.some((v) => v < 0);
@@ -484,7 +482,7 @@ export const seriesFunctions: readonly ScalarFunctionDef[] = [
         if (hasNegative || total === 0) return null;
         for (let k = 0; k < filter.length; k++) filter[k] = filter[k]! / total;
       }
-      return filtered(fir(toFloat64(s), filter, boolArg(fn, args, 3, false)));
+      return toDynamic(fir(s, filter, boolArg(fn, args, 3, false)));
     },
   },
   {
@@ -494,12 +492,12 @@ export const seriesFunctions: readonly ScalarFunctionDef[] = [
     returns: 'dynamic',
     impl: (args) => {
       const fn = 'series_iir';
-      const s = readSeries(args[0] ?? null);
+      const s = readFloat64(args[0] ?? null);
       if (s === null) return null;
       const b = coefficients(fn, 'numerators', args[1] ?? null);
       const a = coefficients(fn, 'denominators', args[2] ?? null);
       if (a[0] === 0) throw new KqlError(`${fn}(): the first denominator coefficient must not be 0`, 'InvalidArgument');
-      return filtered(iir(toFloat64(s), b, a));
+      return toDynamic(iir(s, b, a));
     },
   },
 
@@ -511,11 +509,11 @@ export const seriesFunctions: readonly ScalarFunctionDef[] = [
     tupleNamesFor: tupleNaming('series_periods_detect', ['periods', 'scores']),
     impl: (args) => {
       const fn = 'series_periods_detect';
-      const s = readSeries(args[0] ?? null);
+      const s = readFloat64(args[0] ?? null);
       if (s === null) return [null, null];
       const count = intArg(fn, args, 3, 1);
       if (count < 0) throw new KqlError(`${fn}(): num_periods must not be negative, got ${count}`, 'InvalidArgument');
-      const r = detectPeriods(toFloat64(s), numberArg(fn, args, 1, 0), numberArg(fn, args, 2, s.length), count);
+      const r = detectPeriods(s, numberArg(fn, args, 1, 0), numberArg(fn, args, 2, s.length), count);
       return [r.periods, r.scores];
     },
   },
@@ -527,11 +525,11 @@ export const seriesFunctions: readonly ScalarFunctionDef[] = [
     tupleNamesFor: tupleNaming('series_periods_validate', ['periods', 'scores']),
     impl: (args) => {
       const fn = 'series_periods_validate';
-      const s = readSeries(args[0] ?? null);
+      const s = readFloat64(args[0] ?? null);
       if (s === null) return [null, null];
       if (args.length < 2 || args.length > 17) throw new KqlError(`${fn}(): expects between 1 and 16 periods, got ${args.length - 1}`, 'InvalidArgument');
       const periods = args.slice(1).map((_, i) => numberArg(fn, args, i + 1, 0));
-      const r = validatePeriods(toFloat64(s), periods);
+      const r = validatePeriods(s, periods);
       return [r.periods, r.scores];
     },
   },
@@ -565,11 +563,11 @@ export const seriesFunctions: readonly ScalarFunctionDef[] = [
     // 4-column tuple; ADX returns the single forecast array the docs show).
     impl: (args) => {
       const fn = 'series_decompose_forecast';
-      const s = readSeries(args[0] ?? null);
+      const s = readFloat64(args[0] ?? null);
       if (s === null) return null;
       const points = intArg(fn, args, 1, 0);
       if (points < 0) throw new KqlError(`${fn}(): Points must not be negative, got ${points}`, 'InvalidArgument');
-      const parts = decompose(toFloat64(s), {
+      const parts = decompose(s, {
         seasonality: seasonalityArg(fn, args, 2),
         trend: parseTrend(fn, stringArg(fn, args, 3, 'avg')),
         testPoints: points,
@@ -630,11 +628,10 @@ export const seriesFunctions: readonly ScalarFunctionDef[] = [
       const fn = 'series_outliers';
       // Kusto.Language accepts a sixth integer argument the docs do not describe: refuse it.
       if (args.length > 5) throw new NotSupportedError(`${fn}() with a sixth argument`);
-      const s = readSeries(args[0] ?? null);
-      if (s === null) return null;
+      const values = readFloat64(args[0] ?? null);
+      if (values === null) return null;
       const [low, high] = outlierPercentiles(fn, args);
       const ignore = args[2] === undefined || args[2] === null ? null : numberArg(fn, args, 2, 0);
-      const values = toFloat64(s);
       // Elements equal to ignore_val are missing: outside the percentiles and scored 0 (docs).
       if (ignore !== null) for (let i = 0; i < values.length; i++) if (values[i] === ignore) values[i] = Number.NaN;
       return toNumbers(tukeyScores(values, low, high));

@@ -38,7 +38,7 @@ function planFor(n: number): Plan {
 }
 
 /** In-place iterative radix-2 transform of a power-of-two length; `sign` −1 forward, +1 inverse (unscaled). */
-export function radix2(re: Float64Array, im: Float64Array, sign: number): void {
+function radix2(re: Float64Array, im: Float64Array, sign: number): void {
   const n = re.length;
   if (n <= 1) return;
   const { reverse, cos, sin } = planFor(n);

@@ -23,19 +23,9 @@ export function isPresent(v: SeriesElement): v is number {
 }
 
 /**
- * The values as a Float64Array with NaN for missing elements: the algorithms' working form.
- * NaN and ±∞ are missing too: no fit, filter or decomposition can use them.
+ * A dynamic array in the algorithms' working form: a Float64Array with NaN for every missing
+ * element, NaN and ±∞ included (no fit, filter or decomposition can use them); null when not an array.
  */
-export function toFloat64(series: readonly SeriesElement[]): Float64Array {
-  const out = new Float64Array(series.length);
-  for (let i = 0; i < series.length; i++) {
-    const v = series[i]!;
-    out[i] = v !== null && Number.isFinite(v) ? v : Number.NaN;
-  }
-  return out;
-}
-
-/** A dynamic array read straight into the working form (as toFloat64); null when not an array. */
 export function readFloat64(value: Scalar): Float64Array | null {
   if (!Array.isArray(value)) return null;
   const out = new Float64Array(value.length);
