@@ -1046,12 +1046,20 @@ class Checker {
           return c?.type ?? 'unknown';
         }
         const t = this.expr(e.target, ctx);
-        return t === 'unknown' ? 'unknown' : 'dynamic';
+        if (t !== 'unknown' && t !== 'dynamic') {
+          this.report(error(CODES.notDynamic, `'.${e.member.name}' needs a dynamic value; this is a ${t}`, e));
+          return 'unknown';
+        }
+        return t;
       }
       case 'Index': {
         const t = this.expr(e.target, ctx);
         this.expr(e.index, ctx);
-        return t === 'unknown' ? 'unknown' : 'dynamic';
+        if (t !== 'unknown' && t !== 'dynamic') {
+          this.report(error(CODES.notDynamic, `[...] needs a dynamic value; this is a ${t}`, e));
+          return 'unknown';
+        }
+        return t;
       }
       case 'Call':
         return this.call(e, ctx);

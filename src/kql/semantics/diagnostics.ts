@@ -16,6 +16,7 @@ export const CODES = {
   dynamicGroupKey: 'KQL122',
   joinKeyTypes: 'KQL123',
   joinCondition: 'KQL124',
+  notDynamic: 'KQL125',
   duplicateColumn: 'KQL130',
   fuzzyUnionMissingTable: 'KQL140',
   unknownPlugin: 'KQL150',
