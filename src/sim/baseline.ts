@@ -47,6 +47,8 @@ export class Baseline {
   private readonly mix: MixEntry[];
   private readonly mixTotal: number;
   private readonly hostScale: number;
+  /** What the monitoring server resolves every minute: its servers and the SaaS it checks. */
+  private readonly monitorTargets: { name: string; answers: readonly string[] }[];
 
   constructor(private readonly ent: Enterprise, private readonly tel: Telemetry, private readonly scale: number, private readonly seed: number) {
     const s = (k: string): Service => ent.service(k);
@@ -67,6 +69,10 @@ export class Baseline {
       { weight: 2, service: s('kerberos') },
     ];
     this.mixTotal = this.mix.reduce((n, m) => n + m.weight, 0);
+    this.monitorTargets = [
+      ...ent.servers.slice(0, 12).map((h) => ({ name: h.computer.toLowerCase(), answers: [h.ip] })),
+      ...['m365-mail', 'siem', 'sharepoint'].map((k) => ({ name: ent.service(k).names[0]!, answers: ent.service(k).addresses })),
+    ];
     // Site-wide jobs (backups, log volume) grow with the size of the estate.
     this.hostScale = Math.max(0.05, ent.hosts.length / 500);
   }
@@ -249,15 +255,11 @@ export class Baseline {
 
   private monitoring(hourStart: number, rng: Rng): void {
     const mon = this.ent.one('monitor');
-    const targets = this.ent.servers.slice(0, 12).map((s) => s.computer.toLowerCase());
-    targets.push('outlook.office365.com', 'http-inputs-contoso.splunkcloud.com', 'contoso.sharepoint.com');
     const minutes = Math.max(1, Math.round(60 * Math.min(1, this.scale)));
     for (let m = 0; m < minutes; m++) {
       const t = hourStart + Math.floor((m * MS_PER_HOUR) / minutes);
-      for (const name of targets) {
-        const internal = this.ent.hosts.find((h) => h.computer.toLowerCase() === name);
-        const answers = internal ? [internal.ip] : this.ent.services.get(name.includes('splunk') ? 'siem' : name.includes('sharepoint') ? 'sharepoint' : 'm365-mail')!.addresses;
-        this.tel.dnsQuery(mon, t + rng.int(2000), name, answers, null, { process: PROCESSES.zabbix, account: SYSTEM_ACCOUNTS.system });
+      for (const target of this.monitorTargets) {
+        this.tel.dnsQuery(mon, t + rng.int(2000), target.name, target.answers, null, { process: PROCESSES.zabbix, account: SYSTEM_ACCOUNTS.system });
       }
     }
   }
