@@ -99,6 +99,27 @@ function sortIndexes(indexes: Int32Array, keys: Float64Array, from = 0, to = ind
   }
 }
 
+interface Buffers { padded: Float64Array; re: Float64Array; im: Float64Array; scratchRe: Float64Array; scratchIm: Float64Array }
+
+// Scratch arrays per transform size, reused across calls: decomposing thousands of same-length
+// series otherwise spends its time allocating and collecting them. (Calls never nest.)
+const buffers = new Map<number, Buffers>();
+const MAX_CACHED_SIZE = 1 << 16;
+
+function buffersFor(size: number): Buffers {
+  let b = buffers.get(size);
+  if (b === undefined) {
+    const half = size >> 1;
+    b = {
+      padded: new Float64Array(size), re: new Float64Array(half + 1), im: new Float64Array(half + 1),
+      scratchRe: new Float64Array(half), scratchIm: new Float64Array(half),
+    };
+    // Keep only modest sizes: a one-off huge series should not pin its buffers forever.
+    if (size <= MAX_CACHED_SIZE) buffers.set(size, b);
+  }
+  return b;
+}
+
 /**
  * Σ_{i<n−lag} d_i·d_{i+lag} for every lag in [0, maxLag]. Through the power spectrum (zero-padded
  * to a power of two ≥ n + maxLag, so no lag wraps around) when the direct sums would cost more;
@@ -118,12 +139,9 @@ function lagProducts(d: Float64Array, maxLag: number): Float64Array {
   let size = 4;
   while (size < n + maxLag) size <<= 1;
   const half = size >> 1;
-  const padded = new Float64Array(size);
+  const { padded, re, im, scratchRe, scratchIm } = buffersFor(size);
+  padded.fill(0);
   padded.set(d);
-  const re = new Float64Array(half + 1);
-  const im = new Float64Array(half + 1);
-  const scratchRe = new Float64Array(half);
-  const scratchIm = new Float64Array(half);
   realSpectrum(padded, re, im, scratchRe, scratchIm);
   // The power spectrum is real and even, so its inverse transform is its (real) forward one.
   for (let k = 0; k <= half; k++) {
