@@ -210,6 +210,13 @@ export function concatColumns(type: ScalarType, cols: readonly Column[]): Column
   const total = cols.reduce((s, c) => s + c.length, 0);
   if (type === 'string' || type === 'guid') {
     const codes = new Int32Array(total);
+    const first = (cols[0] as StringColumn).dict;
+    if ((cols as StringColumn[]).every((c) => c.dict === first)) {
+      // Views of one table share its dictionary: only the codes move.
+      let o = 0;
+      for (const c of cols as StringColumn[]) { codes.set(c.codes, o); o += c.length; }
+      return new StringColumn(type, codes, first);
+    }
     const dict: string[] = [];
     const index = new Map<string, number>();
     let o = 0;

@@ -2,7 +2,7 @@
 // per type; a null key never matches. innerunique (ADX's default) keeps only the first left
 // row of each key before matching; the other kinds follow the Kusto docs.
 
-import type { Column, Table } from '../../data/column.js';
+import { StringColumn, type Column, type Table } from '../../data/column.js';
 import type { Expr, JoinOp, LookupOp } from '../../syntax/ast.js';
 import { joinRightColumnNames } from '../../semantics/naming.js';
 import { isNumericType, type ScalarType, type TableSchema } from '../../types.js';
@@ -85,20 +85,89 @@ function optionKind(op: JoinOp | LookupOp, fallback: string): string {
   fail(o, 'kind= takes a join kind name');
 }
 
-interface BuildSide { table: Table; keyCols: Column[]; index: Map<string | number, number[]> }
+/**
+ * The right side indexed by key: `head` maps a key to its first row and `next` chains the
+ * rows sharing a key in input order. A single string key is hashed once per distinct
+ * dictionary entry, on both sides.
+ */
+class BuildSide {
+  readonly index = new Map<string | number, number>();
+  readonly next: Int32Array;
+  private readonly probeCache = new WeakMap<string[], Int32Array>();
+
+  constructor(readonly table: Table, readonly keyCols: Column[], ctx: { tick(): void }) {
+    const n = table.length;
+    this.next = new Int32Array(n).fill(-1);
+    // lastOf[head]: the current last row of that key's chain.
+    const lastOf = new Int32Array(n);
+    const append = (h: number, r: number): void => { this.next[lastOf[h]!] = r; lastOf[h] = r; };
+    const single = keyCols.length === 1 ? keyCols[0] : undefined;
+    if (single instanceof StringColumn) {
+      // Each dictionary entry is hashed once; rows then link by code.
+      const headOf = new Int32Array(single.dict.length).fill(-1);
+      for (let r = 0; r < n; r++) {
+        const code = single.codes[r]!;
+        let h = headOf[code]!;
+        if (h < 0) {
+          const k = single.dict[code]!;
+          const known = this.index.get(k);
+          if (known === undefined) { this.index.set(k, r); headOf[code] = r; lastOf[r] = r; continue; }
+          h = headOf[code] = known;
+        }
+        append(h, r);
+      }
+      return;
+    }
+    for (let r = 0; r < n; r++) {
+      ctx.tick();
+      const k = keyAt(keyCols, r);
+      if (k === undefined) continue;
+      const h = this.index.get(k);
+      if (h === undefined) { this.index.set(k, r); lastOf[r] = r; } else append(h, r);
+    }
+  }
+
+  /** The first right row matching each left row of a batch, or -1. */
+  probe(keyCols: readonly Column[], n: number): Int32Array {
+    const heads = new Int32Array(n);
+    const single = keyCols.length === 1 ? keyCols[0] : undefined;
+    if (single instanceof StringColumn) {
+      let perCode = this.probeCache.get(single.dict);
+      if (perCode === undefined) { perCode = new Int32Array(single.dict.length).fill(-2); this.probeCache.set(single.dict, perCode); }
+      for (let i = 0; i < n; i++) {
+        const code = single.codes[i]!;
+        let h = perCode[code]!;
+        if (h === -2) { h = this.index.get(single.dict[code]!) ?? -1; perCode[code] = h; }
+        heads[i] = h;
+      }
+      return heads;
+    }
+    for (let i = 0; i < n; i++) {
+      const k = keyAt(keyCols, i);
+      heads[i] = k === undefined ? -1 : this.index.get(k) ?? -1;
+    }
+    return heads;
+  }
+}
 
 function build(c: Compiler, right: Relation, keys: readonly KeyPair[]): BuildSide {
   const table = collect(right);
-  const keyCols = keys.map((k) => table.columns[k.right]!.column);
-  const index = new Map<string | number, number[]>();
-  for (let i = 0; i < table.length; i++) {
-    c.ctx.tick();
-    const k = keyAt(keyCols, i);
-    if (k === undefined) continue;
-    const rows = index.get(k);
-    if (rows) rows.push(i); else index.set(k, [i]);
+  return new BuildSide(table, keys.map((k) => table.columns[k.right]!.column), c.ctx);
+}
+
+/** Growable Int32 output buffers for matched row pairs. */
+class PairBuffer {
+  left = new Int32Array(1024);
+  right = new Int32Array(1024);
+  length = 0;
+  push(l: number, r: number): void {
+    if (this.length === this.left.length) {
+      const nl = new Int32Array(this.length * 2); nl.set(this.left); this.left = nl;
+      const nr = new Int32Array(this.length * 2); nr.set(this.right); this.right = nr;
+    }
+    this.left[this.length] = l;
+    this.right[this.length++] = r;
   }
-  return { table, keyCols, index };
 }
 
 export function compileJoin(c: Compiler, left: Relation, op: JoinOp, scope: Scope): Relation {
@@ -119,7 +188,6 @@ export function compileJoin(c: Compiler, left: Relation, op: JoinOp, scope: Scop
     batches: function* () {
       const bs = build(c, right, keys);
       const matchedRight = new Uint8Array(bs.table.length);
-      const seenLeft = new Set<string | number>();
       let produced = 0;
       const emit = (lb: Table | undefined, li: ArrayLike<number>, ri: ArrayLike<number>): Table => {
         produced += li.length;
@@ -131,33 +199,35 @@ export function compileJoin(c: Compiler, left: Relation, op: JoinOp, scope: Scop
         if (!leftOnly) for (const col of bs.table.columns) cols.push(gather(col.column, ri));
         return makeTable(schema, cols, li.length);
       };
+      const seenHead = new Uint8Array(bs.table.length);
+      const next = bs.next;
       for (const lb of checked(ctx, left.batches())) {
-        const lkeys = keys.map((k) => lb.columns[k.left]!.column);
-        const li: number[] = [], ri: number[] = [];
+        const heads = bs.probe(keys.map((k) => lb.columns[k.left]!.column), lb.length);
+        const out = new PairBuffer();
         for (let i = 0; i < lb.length; i++) {
-          ctx.tick();
-          const k = keyAt(lkeys, i);
-          if (kind === 'innerunique' && k !== undefined) {
-            if (seenLeft.has(k)) continue;
-            seenLeft.add(k);
-          }
-          const rows = k === undefined ? undefined : bs.index.get(k);
+          const h = heads[i]!;
           switch (kind) {
-            case 'innerunique': case 'inner': case 'rightouter':
-              if (rows) for (const r of rows) { li.push(i); ri.push(r); matchedRight[r] = 1; }
+            case 'innerunique':
+              // The first left row of each key only (a key without a match yields nothing anyway).
+              if (h < 0 || seenHead[h] === 1) break;
+              seenHead[h] = 1;
+              for (let r = h; r >= 0; r = next[r]!) { out.push(i, r); matchedRight[r] = 1; }
+              break;
+            case 'inner': case 'rightouter':
+              for (let r = h; r >= 0; r = next[r]!) { out.push(i, r); matchedRight[r] = 1; }
               break;
             case 'leftouter': case 'fullouter':
-              if (rows) for (const r of rows) { li.push(i); ri.push(r); matchedRight[r] = 1; }
-              else { li.push(i); ri.push(-1); }
+              if (h < 0) { out.push(i, -1); break; }
+              for (let r = h; r >= 0; r = next[r]!) { out.push(i, r); matchedRight[r] = 1; }
               break;
-            case 'leftsemi': if (rows) li.push(i); break;
-            case 'leftanti': if (!rows) li.push(i); break;
+            case 'leftsemi': if (h >= 0) out.push(i, -1); break;
+            case 'leftanti': if (h < 0) out.push(i, -1); break;
             case 'rightsemi': case 'rightanti':
-              if (rows) for (const r of rows) matchedRight[r] = 1;
+              for (let r = h; r >= 0; r = next[r]!) matchedRight[r] = 1;
               break;
           }
         }
-        if (li.length > 0) yield emit(lb, Int32Array.from(li), Int32Array.from(ri));
+        if (out.length > 0) yield emit(lb, out.left.subarray(0, out.length), out.right.subarray(0, out.length));
       }
       if (kind === 'rightouter' || kind === 'fullouter' || kind === 'rightsemi' || kind === 'rightanti') {
         const want = kind === 'rightsemi' ? 1 : 0;
@@ -190,18 +260,18 @@ export function compileLookup(c: Compiler, left: Relation, op: LookupOp, scope: 
       const bs = build(c, right, keys);
       let produced = 0;
       for (const lb of checked(ctx, left.batches())) {
-        const lkeys = keys.map((k) => lb.columns[k.left]!.column);
-        const li: number[] = [], ri: number[] = [];
+        const heads = bs.probe(keys.map((k) => lb.columns[k.left]!.column), lb.length);
+        const out = new PairBuffer();
         for (let i = 0; i < lb.length; i++) {
-          const k = keyAt(lkeys, i);
-          const rows = k === undefined ? undefined : bs.index.get(k);
-          if (rows) for (const r of rows) { li.push(i); ri.push(r); }
-          else if (kind === 'leftouter') { li.push(i); ri.push(-1); }
+          const h = heads[i]!;
+          if (h >= 0) for (let r = h; r >= 0; r = bs.next[r]!) out.push(i, r);
+          else if (kind === 'leftouter') out.push(i, -1);
         }
+        const li = out.left.subarray(0, out.length), ri = out.right.subarray(0, out.length);
         if (li.length === 0) continue;
         produced += li.length;
         ctx.checkRows(produced, 'lookup', op.start, op.end);
-        const lidx = Int32Array.from(li), ridx = Int32Array.from(ri);
+        const lidx = li, ridx = ri;
         const cols = [
           ...lb.columns.map((x) => gather(x.column, lidx)),
           ...carried.map((i) => gather(bs.table.columns[i]!.column, ridx)),
