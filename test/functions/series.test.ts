@@ -387,3 +387,18 @@ test('property: selection percentiles equal sorted-rank interpolation, duplicate
     close(selectPercentile(Float64Array.from(values), p), expected, 1e-12);
   }));
 });
+
+test('property: two exact line segments are split where they meet', () => {
+  fc.assert(fc.property(
+    fc.integer({ min: 3, max: 30 }), fc.integer({ min: 3, max: 30 }),
+    fc.integer({ min: -20, max: 20 }), fc.integer({ min: -20, max: 20 }), fc.integer({ min: -100, max: 100 }), fc.integer({ min: 1, max: 50 }),
+    (left, right, slopeL, slopeR, interceptL, jump) => {
+      // A jump at the break keeps the segments distinguishable even when the slopes are equal.
+      const y = Array.from({ length: left + right }, (_, i) => (i < left ? slopeL * i + interceptL : slopeR * i + interceptL + jump));
+      const [rsquare, splitIdx, , rvariance] = tuple(call('series_fit_2lines', y));
+      assert.equal(splitIdx, left);
+      close(rsquare, 1, 1e-9);
+      assert.ok((rvariance as number) < 1e-9);
+    },
+  ));
+});
