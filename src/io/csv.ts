@@ -12,6 +12,14 @@ export class DataFileError extends Error {
   }
 }
 
+/** A well-formed file whose content is not table-shaped (e.g. a JSON object such as labels.json). */
+export class NotATableError extends DataFileError {
+  constructor(file: string, detail: string) {
+    super(file, undefined, detail);
+    this.name = 'NotATableError';
+  }
+}
+
 interface ParsedRecord {
   record: string[];
   /** The record's source text including (part of) its line terminator. */

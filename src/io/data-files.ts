@@ -7,7 +7,7 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { Table } from '../kql/data/column.js';
 import type { TableSchema } from '../kql/types.js';
-import { DataFileError, readDelimited } from './csv.js';
+import { DataFileError, NotATableError, readDelimited } from './csv.js';
 import { readJson, readJsonLines } from './json.js';
 import type { SchemaCatalog } from './schemas.js';
 import { buildTable, type LoadIssue, type RawTable, type TypingSource } from './table-builder.js';
@@ -130,7 +130,17 @@ export async function loadDataSources(sources: readonly DataSource[], catalog: S
   const parts = new Map<string, RawTable[]>();
   for (const source of sources) {
     for (const file of expandDataSource(source)) {
-      for (const { name, raw } of await readDataFile(file, source.name, issues)) {
+      let read: { name: string; raw: RawTable }[];
+      try {
+        read = await readDataFile(file, source.name, issues);
+      } catch (e) {
+        // A folder may hold side files such as the simulator's labels.json: skip them, saying so.
+        // A file named explicitly must be a table.
+        if (!(e instanceof NotATableError) || file === source.path) throw e;
+        issues.push({ file, message: `skipped: not a table (${e.message.slice(file.length + 2)})` });
+        continue;
+      }
+      for (const { name, raw } of read) {
         let list = parts.get(name);
         if (!list) parts.set(name, (list = []));
         list.push(raw);

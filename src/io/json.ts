@@ -4,7 +4,7 @@
 
 import type { ScalarType } from '../kql/types.js';
 import type { RawCell } from './cell.js';
-import { DataFileError } from './csv.js';
+import { DataFileError, NotATableError } from './csv.js';
 import { schemaTypeFromName } from './schemas.js';
 import type { LineRef, LoadIssue, RawTable } from './table-builder.js';
 
@@ -118,7 +118,7 @@ export function readJson(text: string, file: string, issues: LoadIssue[]): Named
   if (isRecord(doc) && Array.isArray(doc['tables'] ?? doc['Tables'])) {
     return readQueryResultTables((doc['tables'] ?? doc['Tables']) as unknown[], file);
   }
-  throw new DataFileError(file, undefined, 'expected an array of objects, or a query-result export {"tables":[{"name","columns","rows"}]}');
+  throw new NotATableError(file, 'expected an array of objects, or a query-result export {"tables":[{"name","columns","rows"}]}');
 }
 
 function readQueryResultTables(tables: unknown[], file: string): NamedRawTable[] {

@@ -117,6 +117,17 @@ test('unreadable files are errors naming the file', async () => {
   await assert.rejects(loadDataSources([{ path: path.join(dir, 'missing.csv') }], catalog), /missing\.csv: no such file or folder/);
 });
 
+test('a folder may hold side files that are not tables (labels.json): skipped with a note; named explicitly they are errors', async () => {
+  const dir = tempDir();
+  fs.writeFileSync(path.join(dir, 'Events.jsonl'), '{"a":1}\n{"a":2}\n');
+  fs.writeFileSync(path.join(dir, 'labels.json'), '{"scenarios":[]}');
+  const { tables, issues } = await loadDataSources([{ path: dir }], catalog);
+  assert.deepEqual(tables.map((t) => t.name), ['Events']);
+  assert.equal(tables[0]!.table.length, 2);
+  assert.ok(issues.some((i) => i.file.endsWith('labels.json') && /skipped: not a table/.test(i.message)), JSON.stringify(issues));
+  await assert.rejects(loadDataSources([{ path: path.join(dir, 'labels.json') }], catalog), /labels\.json: expected an array of objects/);
+});
+
 test('real Sentinel CSV exports load as CommonSecurityLog (BOM, CRLF, literal null, ragged rows)', async () => {
   const { tables, issues } = await loadDataSources([
     { name: 'CommonSecurityLog', path: path.join(SAMPLES, 'AIVectraDetect.csv') },
