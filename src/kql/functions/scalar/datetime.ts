@@ -215,8 +215,9 @@ function formatWith(ctx: CallContext, kind: string, format: string, compile: (f:
 
 export const datetimeFunctions: readonly ScalarFunctionDef[] = [
   {
+    // now() is fixed for the whole query (CallContext.now), so now() and ago() fold to constants:
+    // `range t from ago(7d) to now() step 1d` needs constant bounds.
     kind: 'scalar', name: 'now', params: [{ name: 'offset', types: ['timespan'], optional: true }], returns: 'datetime',
-    deterministic: false,
     impl: (args, ctx) => {
       if (args.length === 0) return ctx.now;
       const offset = ticksArg(args[0] ?? null);
@@ -224,7 +225,7 @@ export const datetimeFunctions: readonly ScalarFunctionDef[] = [
     },
   },
   {
-    kind: 'scalar', name: 'ago', params: [TIMESPAN], returns: 'datetime', deterministic: false,
+    kind: 'scalar', name: 'ago', params: [TIMESPAN], returns: 'datetime',
     impl: (args, ctx) => {
       const span = ticksArg(args[0] ?? null);
       return span === null ? null : datetimeOrNull(ctx.now - span);
