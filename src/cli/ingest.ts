@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import { gunzipSync, constants as zlibConstants } from 'node:zlib';
 import type { IngestFormat } from '../ingest/pipeline.js';
+import { CountryFillEnricher } from '../enrich/ingest-geo.js';
 import { choiceOption, parseCommandArgs, stringOption, UsageError } from './args.js';
 import { EXIT_ERROR, EXIT_OK, type CliIO } from './main.js';
 
@@ -193,6 +194,7 @@ export async function ingestCommand(argv: string[], io: CliIO, env: IngestComman
           const summary = await pipeline.ingest([file], writer, {
             format: pipelineFormat,
             ingestTime,
+            enrichers: [new CountryFillEnricher()],
             ...(table !== undefined ? { table } : {}),
             ...(stdin !== undefined ? { stdin: bytesAsStream(stdin) } : {}),
             ...(showProgress ? { onProgress: (p) => progress(`${file}: ${p.lines.toLocaleString('en-US')} lines, ${(p.bytes / 1e6).toFixed(1)} MB`) } : {}),
