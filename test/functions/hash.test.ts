@@ -44,6 +44,8 @@ test('digests (docs examples and standard vectors)', () => {
   assert.equal(sha256Hex(long).length, 64);
   assert.equal(crc32(bytes('123456789')), 0xcbf43926);
   assert.throws(() => call('hash_sha256', 5), NotSupportedError);
+  // The docs' hash_sha256(datetime(2020-01-01)): the digest of the datetime's text form.
+  assert.equal(call('hash_sha256', typed(637_134_336_000_000_000n, 'datetime')), 'ba666752dc1a20eb750b0eb64e780cc4c968bc9fb8813461c1d7e750f302d71d');
   assert.equal(def('hash_combine').impl, undefined, 'hash_combine is declared but refused');
 });
 

@@ -2,7 +2,7 @@
 // for strings, the 8 little-endian bytes of the tick count for datetime (both verified
 // against the docs' examples) and timespan. The byte layout ADX uses for other types is not
 // documented, so those are refused rather than guessed. The digests (hash_md5/sha1/sha256)
-// are over UTF-8 strings.
+// are over UTF-8 strings, and over a datetime's ADX text form (verified against the docs).
 //
 // hash() returns a long: with `mod` the result is computed exactly (unsigned 64-bit modulo,
 // which keeps it in 0..mod-1 as the docs promise); without `mod` the full 64-bit value rarely
@@ -12,6 +12,7 @@ import type { CallContext, ParamSpec, ScalarFunctionDef } from '../registry.js';
 import { NotSupportedError, type Scalar } from '../../types.js';
 import { md5Hex, sha1Hex, sha256Hex, xxhash64 } from '../text/digests.js';
 import { utf8Encode } from '../text/utf8.js';
+import { formatDatetime } from '../../values/datetime.js';
 
 const p = (name: string, types: ParamSpec['types'], extra: Partial<ParamSpec> = {}): ParamSpec => ({ name, types, ...extra });
 
@@ -60,7 +61,11 @@ function digestDef(name: string, digest: (bytes: Uint8Array) => string): ScalarF
     returns: 'string',
     impl: (args, ctx) => {
       const [source] = args;
-      if (typeof source !== 'string' || (ctx.args?.[0]?.type ?? 'string') !== 'string') {
+      const type = ctx.args?.[0]?.type ?? 'string';
+      // A datetime is digested as its text form (hash_sha256(datetime(2020-01-01)) in the docs
+      // is the SHA-256 of "2020-01-01T00:00:00.0000000Z"). Other types are unverified.
+      if (typeof source === 'bigint' && type === 'datetime') return digest(utf8Encode(formatDatetime(source)));
+      if (typeof source !== 'string' || type !== 'string') {
         if (source === null) return '';
         throw new NotSupportedError(`${name}() of a ${ctx.args?.[0]?.type ?? typeof source} value; convert it with tostring() first`);
       }
