@@ -433,7 +433,10 @@ class Checker {
         const columns = row.columns.map((c) => ({ ...c }));
         for (const item of op.items) {
           const c = columns.find((x) => x.name === item.oldName.name);
-          if (c === undefined) this.unknownColumn(item.oldName.name, row, scope, item.oldName);
+          if (c === undefined) {
+            if (!row.open) this.unknownColumn(item.oldName.name, row, scope, item.oldName);
+            else columns.push({ name: item.newName.name, type: 'unknown' });
+          }
           else c.name = item.newName.name;
         }
         return { columns, open: row.open };

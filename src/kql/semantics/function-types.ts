@@ -183,8 +183,12 @@ export function typeBuiltinCall(
   }
 
   let sig: KnownSignature | undefined;
+  let ambiguous = false;
   if (cat !== undefined) {
-    sig = cat.sigs.find((s) => sigAccepts(s, args));
+    const accepting = cat.sigs.filter((s) => sigAccepts(s, args));
+    sig = accepting[0];
+    // bin(unknown, 1h) fits both bin(timespan, timespan) and bin(datetime, timespan).
+    ambiguous = accepting.some((s) => knownReturn(cat, s, args) !== knownReturn(cat, accepting[0]!, args));
     if (sig === undefined) {
       const fitting = cat.sigs.filter((s) => args.length >= s.min && args.length <= s.max);
       const bad = describeMismatch(fitting[0], args);
@@ -206,7 +210,7 @@ export function typeBuiltinCall(
     // The catalogue's declared type wins when the registry's rule cannot tell (unknown args).
     if (r !== 'unknown' || sig === undefined) return { ok: true, type: r };
   }
-  return { ok: true, type: sig === undefined ? 'unknown' : knownReturn(cat!, sig, args) };
+  return { ok: true, type: sig === undefined || ambiguous ? 'unknown' : knownReturn(cat!, sig, args) };
 }
 
 /** Parameter classes whose test above is exact enough to report a mismatch as an error. */
