@@ -738,7 +738,12 @@ class Checker {
       }
       itemNames.forEach((n, k) => add(n, types[k] ?? types[0] ?? 'unknown', item.names[k] ?? item));
     });
-    return { columns: out, open: false };
+    // arg_max(x, *) over an open row brings along columns nobody can list.
+    const expandsStar = op.aggregates.some((a) => {
+      const c = unparen(a.expr);
+      return c.kind === 'Call' && c.args.some((x) => x.kind === 'Star');
+    });
+    return { columns: out, open: row.open && expandsStar };
   }
 
   /** The types of the columns one summarize aggregate item produces (several for arg_max(x, *)). */
