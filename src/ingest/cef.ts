@@ -11,8 +11,8 @@
 // Columns follow Microsoft's "CEF and CommonSecurityLog field mapping" (learn.microsoft.com,
 // azure/sentinel/cef-name-mapping); keys without a column go to AdditionalExtensions.
 
-import { COMMON_SECURITY_LOG, CslRowBuilder } from './common-security-log.js';
-import { parseCefTimestamp } from './convert.js';
+import { COMMON_SECURITY_LOG, CslRowBuilder, cslColumn, type CslColumn } from './common-security-log.js';
+import { intAt, longAt, parseCefTimestamp, realAt } from './convert.js';
 import type { ParseContext, ParseOutcome } from './record.js';
 import { parseSyslogEnvelope, type SyslogEnvelope } from './syslog.js';
 
@@ -180,38 +180,147 @@ function unescapeExtensionValue(raw: string): string {
   return out;
 }
 
-/** The extension's key/value pairs in order. Text before the first key (malformed) is returned as `leading`. */
-export function parseCefExtension(text: string, start: number): { pairs: [string, string][]; leading: string } {
-  const pairs: [string, string][] = [];
+/** What String.prototype.trim removes: ECMAScript WhiteSpace and LineTerminator. */
+function isTrimmedSpace(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  if (c < 160) return false;
+  return c === 160 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f
+    || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/** The end of text[start, end) after trimEnd(). */
+function trimmedEnd(text: string, start: number, end: number): number {
+  while (end > start && isTrimmedSpace(text.charCodeAt(end - 1))) end--;
+  return end;
+}
+
+/**
+ * Where the extension's pairs are, as offsets into the line: for pair i, key = [4i, 4i+1),
+ * value = [4i+2, 4i+3) (before unescaping; trailing spaces already cut). One buffer serves every
+ * line (parsing is synchronous), so splitting allocates nothing but the text that is kept.
+ */
+interface ExtensionLayout {
+  offsets: Int32Array;
+  pairs: number;
+  /** Text before the first key (malformed), trimmed; '' when none. */
+  leading: string;
+}
+
+const layout: ExtensionLayout = { offsets: new Int32Array(256), pairs: 0, leading: '' };
+
+function addPair(keyStart: number, keyEnd: number, valueStart: number, valueEnd: number): void {
+  let o = layout.offsets;
+  const at = layout.pairs * 4;
+  if (at + 4 > o.length) {
+    const grown = new Int32Array(o.length * 2);
+    grown.set(o);
+    layout.offsets = o = grown;
+  }
+  o[at] = keyStart;
+  o[at + 1] = keyEnd;
+  o[at + 2] = valueStart;
+  o[at + 3] = valueEnd;
+  layout.pairs++;
+}
+
+/**
+ * Splits the extension: a key is a run of key characters after a space (or at the start) and
+ * before an unescaped `=`; its value runs to the space before the next key.
+ */
+function splitCefExtension(text: string, start: number): ExtensionLayout {
+  layout.pairs = 0;
+  layout.leading = '';
   let keyStart = -1;
-  let key = '';
+  let keyEnd = -1;
   let valueStart = -1;
-  let leading = '';
   let eq = text.indexOf('=', start);
   while (eq >= 0) {
     // An escaped `\=` is value text (count the backslashes: `\\=` is an escaped backslash, then `=`).
     let slashes = 0;
     for (let j = eq - 1; j >= start && text.charCodeAt(j) === 92; j--) slashes++;
-    if (slashes % 2 === 0) {
+    if ((slashes & 1) === 0) {
       let k = eq;
       while (k > start && isKeyChar(text.charCodeAt(k - 1))) k--;
-      const boundary = k < eq && (k === start || text.charCodeAt(k - 1) === 32);
-      if (boundary) {
+      if (k < eq && (k === start || text.charCodeAt(k - 1) === 32)) {
         if (valueStart >= 0) {
-          pairs.push([key, unescapeExtensionValue(text.slice(valueStart, Math.max(valueStart, k - 1)).trimEnd())]);
+          const valueEnd = Math.max(valueStart, k - 1);
+          addPair(keyStart, keyEnd, valueStart, trimmedEnd(text, valueStart, valueEnd));
         } else if (k > start) {
-          leading = text.slice(start, k).trim();
+          layout.leading = text.slice(start, k).trim();
         }
         keyStart = k;
-        key = text.slice(keyStart, eq);
+        keyEnd = eq;
         valueStart = eq + 1;
       }
     }
     eq = text.indexOf('=', eq + 1);
   }
-  if (valueStart >= 0) pairs.push([key, unescapeExtensionValue(text.slice(valueStart).trimEnd())]);
-  else leading = text.slice(start).trim();
+  if (valueStart >= 0) addPair(keyStart, keyEnd, valueStart, trimmedEnd(text, valueStart, text.length));
+  else layout.leading = text.slice(start).trim();
+  return layout;
+}
+
+/** The extension's key/value pairs in order. Text before the first key (malformed) is returned as `leading`. */
+export function parseCefExtension(text: string, start: number): { pairs: [string, string][]; leading: string } {
+  const { offsets, pairs: count, leading } = splitCefExtension(text, start);
+  const pairs: [string, string][] = [];
+  for (let i = 0; i < count * 4; i += 4) {
+    pairs.push([text.slice(offsets[i]!, offsets[i + 1]!), unescapeExtensionValue(text.slice(offsets[i + 2]!, offsets[i + 3]!))]);
+  }
   return { pairs, leading };
+}
+
+/** A CEF key's column and that column's type. */
+interface CefColumn {
+  key: string;
+  hash: number;
+  column: CslColumn;
+}
+
+function keyHash(text: string, start: number, end: number): number {
+  let h = 0;
+  for (let i = start; i < end; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) | 0;
+  return h;
+}
+
+/**
+ * CEF_KEY_TO_COLUMN as an open-addressing table probed with the key's place in the line, so
+ * the ~15 keys of every line are looked up without cutting each out as a string first.
+ */
+class CefKeyTable {
+  private readonly slots: (CefColumn | undefined)[];
+  private readonly mask: number;
+
+  constructor(keys: ReadonlyMap<string, string>) {
+    let size = 16;
+    while (size < keys.size * 4) size *= 2;
+    this.slots = new Array<CefColumn | undefined>(size).fill(undefined);
+    this.mask = size - 1;
+    for (const [key, column] of keys) {
+      const hash = keyHash(key, 0, key.length);
+      let i = hash & this.mask;
+      while (this.slots[i] !== undefined) i = (i + 1) & this.mask;
+      this.slots[i] = { key, hash, column: cslColumn(column) };
+    }
+  }
+
+  /** The entry for the key text[start, end), if it is a known key. */
+  find(text: string, start: number, end: number): CefColumn | undefined {
+    const hash = keyHash(text, start, end);
+    const length = end - start;
+    for (let i = hash & this.mask; ; i = (i + 1) & this.mask) {
+      const slot = this.slots[i];
+      if (slot === undefined) return undefined;
+      if (slot.hash === hash && slot.key.length === length && text.startsWith(slot.key, start)) return slot;
+    }
+  }
+}
+
+const CEF_KEY_COLUMNS = new CefKeyTable(CEF_KEY_TO_COLUMN);
+
+function hasBackslash(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (text.charCodeAt(i) === 92) return true;
+  return false;
 }
 
 /** A line holding `CEF:` (bare or inside a syslog envelope) -> a CommonSecurityLog row. */
@@ -225,28 +334,45 @@ export function parseCefLine(line: string, ctx: ParseContext, envelope?: SyslogE
   }
   const { header, extensionStart } = parsed;
   const b = new CslRowBuilder(ctx);
-  b.set('DeviceVendor', header.vendor);
-  b.set('DeviceProduct', header.product);
-  b.set('DeviceVersion', header.deviceVersion);
-  b.set('DeviceEventClassID', header.signatureId);
-  b.set('Activity', header.name);
-  b.set('LogSeverity', header.severity);
-  const { pairs, leading } = parseCefExtension(line, extensionStart);
+  b.setString('DeviceVendor', header.vendor);
+  b.setString('DeviceProduct', header.product);
+  b.setString('DeviceVersion', header.deviceVersion);
+  b.setString('DeviceEventClassID', header.signatureId);
+  b.setString('Activity', header.name);
+  b.setString('LogSeverity', header.severity);
+  const { offsets, pairs, leading } = splitCefExtension(line, extensionStart);
   if (leading !== '') b.extra('unparsed', leading);
   let receipt: bigint | undefined;
-  for (const [key, value] of pairs) {
-    const column = CEF_KEY_TO_COLUMN.get(key);
-    if (column === undefined) {
-      b.extra(key, value);
+  for (let i = 0; i < pairs * 4; i += 4) {
+    const keyStart = offsets[i]!, keyEnd = offsets[i + 1]!, valueStart = offsets[i + 2]!, valueEnd = offsets[i + 3]!;
+    const target = CEF_KEY_COLUMNS.find(line, keyStart, keyEnd);
+    if (target === undefined) {
+      b.extra(line.slice(keyStart, keyEnd), unescapeExtensionValue(line.slice(valueStart, valueEnd)));
       continue;
     }
-    if (column === 'ReceiptTime') {
-      const t = parseCefTimestamp(value, ctx.ingestTime);
-      if (t !== undefined) receipt = t;
-      else if (value !== '') ctx.badField('TimeGenerated', value);
+    // An empty value leaves its column unset (and is not a bad field).
+    if (valueStart === valueEnd) continue;
+    const { key, column } = target;
+    const type = column.type;
+    if (type === 'string') {
+      const value = unescapeExtensionValue(line.slice(valueStart, valueEnd));
+      if (column.name === 'ReceiptTime') {
+        const t = parseCefTimestamp(value, ctx.ingestTime);
+        if (t !== undefined) receipt = t;
+        else ctx.badField('TimeGenerated', value);
+      }
+      b.put(column.id, value);
+      continue;
     }
-    b.set(column, value, key);
+    // Escapes never make a number, so escape-free text can be converted in place.
+    const number = hasBackslash(line, valueStart, valueEnd) ? undefined
+      : type === 'int' ? intAt(line, valueStart, valueEnd)
+      : type === 'long' ? longAt(line, valueStart, valueEnd)
+      : type === 'real' ? realAt(line, valueStart, valueEnd)
+      : undefined;
+    if (number !== undefined) b.put(column.id, number);
+    else b.setText(column, unescapeExtensionValue(line.slice(valueStart, valueEnd)), key);
   }
-  if (env !== undefined && env.hostname !== undefined) b.set('Computer', env.hostname);
+  if (env !== undefined && env.hostname !== undefined) b.setString('Computer', env.hostname);
   return { table: COMMON_SECURITY_LOG, row: b.finish(receipt ?? env?.timestamp ?? ctx.ingestTime) };
 }

@@ -6,12 +6,41 @@
 import type { ScalarType } from '../kql/types.js';
 import { parseCefTimestamp, toInt, toLong, toReal } from './convert.js';
 import type { ParseContext, Row } from './record.js';
-import { COMMON_SECURITY_LOG_TYPES } from './tables.js';
+import { RowShapes } from './row-shapes.js';
+import { COMMON_SECURITY_LOG_SCHEMA } from './tables.js';
 
 export const COMMON_SECURITY_LOG = 'CommonSecurityLog';
 
+/** A column the builder can set: its id (index into CSL_COLUMN_NAMES) and type (undefined: not a CommonSecurityLog column). */
+export interface CslColumn {
+  readonly id: number;
+  readonly name: string;
+  readonly type: ScalarType | undefined;
+}
+
+/** Column names by id: the schema's, then any other name a parser sets as a value. */
+const CSL_COLUMN_NAMES: string[] = COMMON_SECURITY_LOG_SCHEMA.map((c) => c.name);
+const CSL_COLUMNS = new Map<string, CslColumn>(COMMON_SECURITY_LOG_SCHEMA.map((c, id) => [c.name, { id, name: c.name, type: c.type }]));
+const ROW_SHAPES = new RowShapes(CSL_COLUMN_NAMES);
+
+export function cslColumn(name: string): CslColumn {
+  let column = CSL_COLUMNS.get(name);
+  if (column === undefined) {
+    column = { id: CSL_COLUMN_NAMES.length, name, type: undefined };
+    CSL_COLUMN_NAMES.push(name);
+    CSL_COLUMNS.set(name, column);
+  }
+  return column;
+}
+
+const ADDITIONAL_EXTENSIONS = cslColumn('AdditionalExtensions').id;
+const TIME_GENERATED = cslColumn('TimeGenerated').id;
+const TYPE = cslColumn('Type').id;
+
 export class CslRowBuilder {
-  readonly row: Row = {};
+  /** Column ids in the order they were first set, and their values. */
+  private readonly ids: number[] = [];
+  private readonly values: unknown[] = [];
   private extensions = '';
 
   constructor(private readonly ctx: ParseContext) {}
@@ -19,13 +48,19 @@ export class CslRowBuilder {
   /** Sets a column from text, converting to the column's type. Empty text leaves it unset. */
   set(column: string, text: string, sourceKey: string = column): void {
     if (text === '') return;
-    const type: ScalarType | undefined = COMMON_SECURITY_LOG_TYPES.get(column);
+    const c = CSL_COLUMNS.get(column);
+    this.setText(c ?? { id: -1, name: column, type: undefined }, text, sourceKey);
+  }
+
+  /** set() for a column already looked up. */
+  setText(column: CslColumn, text: string, sourceKey: string = column.name): void {
+    if (text === '') return;
     let value: unknown;
-    switch (type) {
+    switch (column.type) {
       case undefined:
-        throw new Error(`internal: ${column} is not a CommonSecurityLog column`);
+        throw new Error(`internal: ${column.name} is not a CommonSecurityLog column`);
       case 'string':
-        this.row[column] = text;
+        this.put(column.id, text);
         return;
       case 'int':
         value = toInt(text);
@@ -43,20 +78,40 @@ export class CslRowBuilder {
         value = text;
     }
     if (value === undefined) {
-      this.ctx.badField(column, text);
+      this.ctx.badField(column.name, text);
       this.extra(sourceKey, text);
       return;
     }
-    this.row[column] = value;
+    this.put(column.id, value);
+  }
+
+  /** A string column's text (the caller knows the column is a string); empty text leaves it unset. */
+  setString(column: string, text: string): void {
+    if (text !== '') this.put(cslColumn(column).id, text);
   }
 
   /** A value already in its column's representation. */
   setValue(column: string, value: unknown): void {
-    this.row[column] = value;
+    this.put(cslColumn(column).id, value);
+  }
+
+  /** setValue() for a column already looked up. */
+  put(id: number, value: unknown): void {
+    // A column set again keeps its first place, as re-assigning an object key does.
+    const at = this.ids.indexOf(id);
+    if (at >= 0) {
+      this.values[at] = value;
+      return;
+    }
+    this.ids.push(id);
+    this.values.push(value);
   }
 
   has(column: string): boolean {
-    return this.row[column] !== undefined;
+    const c = CSL_COLUMNS.get(column);
+    if (c === undefined) return false;
+    const at = this.ids.indexOf(c.id);
+    return at >= 0 && this.values[at] !== undefined;
   }
 
   /** A field with no column: kept in AdditionalExtensions (`key=value;key=value`). */
@@ -66,9 +121,10 @@ export class CslRowBuilder {
   }
 
   finish(timeGenerated: bigint): Row {
-    if (this.extensions !== '') this.row['AdditionalExtensions'] = this.extensions;
-    if (this.row['TimeGenerated'] === undefined) this.row['TimeGenerated'] = timeGenerated;
-    this.row['Type'] = COMMON_SECURITY_LOG;
-    return this.row;
+    if (this.extensions !== '') this.put(ADDITIONAL_EXTENSIONS, this.extensions);
+    const at = this.ids.indexOf(TIME_GENERATED);
+    if (at < 0 || this.values[at] === undefined) this.put(TIME_GENERATED, timeGenerated);
+    this.put(TYPE, COMMON_SECURITY_LOG);
+    return ROW_SHAPES.make(this.ids, this.values, this.ids.length);
   }
 }
