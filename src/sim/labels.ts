@@ -3,7 +3,7 @@
 // than a marker column keep the data free of anything a detection could key on that real
 // telemetry would not have.
 
-import type { TableName } from './output.js';
+import type { TableName } from './rows.js';
 import { isoFromMs } from './time.js';
 
 export interface Entities {

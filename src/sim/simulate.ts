@@ -6,8 +6,7 @@
 import { Baseline, benignLabels } from './baseline.js';
 import { Enterprise } from './enterprise.js';
 import type { Labels, ScenarioRecorder } from './labels.js';
-import type { TableName, TableOutput } from './output.js';
-import { TABLES } from './output.js';
+import { TABLES, type TableName, type TelemetrySink } from './rows.js';
 import { Rng } from './prng.js';
 import { SCENARIOS, newRecorder, type Action } from './scenarios.js';
 import { Telemetry } from './telemetry.js';
@@ -46,7 +45,7 @@ export function validateScenarioNames(names: readonly string[]): void {
   }
 }
 
-export function simulate(options: SimulationOptions, output: TableOutput): SimulationResult {
+export function simulate(options: SimulationOptions, output: TelemetrySink): SimulationResult {
   if (!(options.days > 0)) throw new SimulationOptionError('days must be positive');
   if (!(options.hosts >= 1)) throw new SimulationOptionError('hosts must be at least 1');
   if (!(options.scale > 0)) throw new SimulationOptionError('scale must be positive');

@@ -10,8 +10,11 @@ import { PROCESSES, type ProcessDef } from './catalog.js';
 import { SYSTEM_ACCOUNTS, type Account, type Host } from './enterprise.js';
 import { countryOf } from './geo.js';
 import type { ScenarioRecorder } from './labels.js';
-import type { TableName, TableOutput } from './output.js';
 import { hashString, type Rng } from './prng.js';
+import {
+  CiscoAsaRow, DnsRow, NetworkRow, PaloAltoRow, VmConnectionRow, initiatingFields,
+  type Initiating, type TableName, type TelemetrySink, type VmProcess,
+} from './rows.js';
 import { MS_PER_MINUTE, isoFromMs } from './time.js';
 
 export interface Flow {
@@ -66,16 +69,6 @@ export interface ProcessEvent {
   account: Account;
 }
 
-const q = JSON.stringify;
-
-/**
- * A string built by concatenation is a tree of pieces in V8; copying it into every row walks
- * the tree again. Cached fragments are made contiguous once, which makes rows several times
- * cheaper to write.
- */
-function flatten(text: string): string {
-  return JSON.parse(JSON.stringify(text)) as string;
-}
 const EPHEMERAL_LOW = 49152;
 
 /** RFC 1918, as ipv4_is_private sees it. */
@@ -89,16 +82,22 @@ function isPrivate(ip: string): boolean {
 export class Telemetry {
   private reportId = 1000;
   private sessionSeq = 400_000;
-  /** Per host: process -> account -> command line -> fragment. Identity keys: no key strings per row. */
-  private readonly initiatingFragments: Map<ProcessDef, Map<Account, Map<string, string>>>[] = [];
-  private readonly vmProcessFragments: Map<ProcessDef, string>[] = [];
-  /** Remote address -> `,"RemoteCountry":...` (empty for addresses with no country). */
-  private readonly countryFragments = new Map<string, string>();
+  /** Per host: process -> account -> command line -> columns. Identity keys: no key strings per row. */
+  private readonly initiatingByHost: Map<ProcessDef, Map<Account, Map<string, Initiating>>>[] = [];
+  private readonly vmProcessByHost: Map<ProcessDef, VmProcess>[] = [];
+  /** Remote address -> English country name ('' for addresses with no country). */
+  private readonly countryNames = new Map<string, string>();
+  // One reusable row per kind: sinks copy what they keep.
+  private readonly dnsRow = new DnsRow();
+  private readonly networkRow = new NetworkRow();
+  private readonly vmRow = new VmConnectionRow();
+  private readonly paloAltoRow = new PaloAltoRow();
+  private readonly asaRow = new CiscoAsaRow();
   /** Per host: DNS name -> when the cached answer was fetched and when it expires. */
   private readonly dnsCache: Map<string, { fetched: number; expires: number }>[] = [];
 
   constructor(
-    private readonly out: TableOutput,
+    private readonly out: TelemetrySink,
     private readonly rng: Rng,
     /** Nothing is stamped before this (the first simulated instant). */
     private readonly startMs: number,
@@ -106,8 +105,7 @@ export class Telemetry {
     private readonly endMs: number,
   ) {}
 
-  private add(table: TableName, json: string, time: number, label: ScenarioRecorder | null): void {
-    const index = this.out.add(table, json);
+  private record(table: TableName, index: number, time: number, label: ScenarioRecorder | null): void {
     if (label) label.row(table, index, time);
   }
 
@@ -115,47 +113,41 @@ export class Telemetry {
     return ms < this.endMs ? ms : this.endMs - 1;
   }
 
-  /** Defender's InitiatingProcess* and device columns, built once per host/process/account. */
-  private initiating(host: Host, process: ProcessDef, commandLine: string | undefined, account: Account): string {
+  /** Defender's InitiatingProcess* and device columns, one object per host/process/command/account. */
+  private initiating(host: Host, process: ProcessDef, commandLine: string | undefined, account: Account): Initiating {
     const cmd = commandLine ?? process.commandLine;
-    const byProcess = (this.initiatingFragments[host.index] ??= new Map());
+    const byProcess = (this.initiatingByHost[host.index] ??= new Map());
     let byAccount = byProcess.get(process);
     if (!byAccount) byProcess.set(process, (byAccount = new Map()));
     let byCommand = byAccount.get(account);
     if (!byCommand) byAccount.set(account, (byCommand = new Map()));
-    let frag = byCommand.get(cmd);
-    if (frag === undefined) {
-      const pid = 4 * (300 + (hashString(`${host.index}/${process.folder}/${cmd}/${account.sid}`) % 15000));
-      frag = flatten(`"DeviceId":"${host.deviceId}","DeviceName":${q(host.deviceName)},`
-        + `"InitiatingProcessFileName":${q(process.name)},"InitiatingProcessFolderPath":${q(process.folder)},`
-        + `"InitiatingProcessCommandLine":${q(cmd)},"InitiatingProcessId":${pid},"InitiatingProcessSHA1":"${process.sha1}",`
-        + `"InitiatingProcessFileSize":${process.fileSize},"InitiatingProcessIntegrityLevel":"${process.integrity}","InitiatingProcessParentFileName":${q(process.parent)},`
-        + `"InitiatingProcessAccountDomain":${q(account.domain)},"InitiatingProcessAccountName":${q(account.name)},`
-        + `"InitiatingProcessAccountSid":"${account.sid}","InitiatingProcessAccountUpn":${q(account.upn)}`);
-      byCommand.set(cmd, frag);
+    let ini = byCommand.get(cmd);
+    if (ini === undefined) {
+      const processId = 4 * (300 + (hashString(`${host.index}/${process.folder}/${cmd}/${account.sid}`) % 15000));
+      ini = { host, process, commandLine: cmd, account, processId };
+      byCommand.set(cmd, ini);
     }
-    return frag;
+    return ini;
   }
 
-  private vmProcess(host: Host, process: ProcessDef): string {
-    const byProcess = (this.vmProcessFragments[host.index] ??= new Map());
-    let frag = byProcess.get(process);
-    if (frag === undefined) {
+  private vmProcess(host: Host, process: ProcessDef): VmProcess {
+    const byProcess = (this.vmProcessByHost[host.index] ??= new Map());
+    let vp = byProcess.get(process);
+    if (vp === undefined) {
       const h = hashString(`${host.index}/${process.folder}`).toString(16).padStart(8, '0');
-      frag = flatten(`"Computer":${q(host.computer)},"AgentId":"${host.agentId}","Process":"p-${h}","ProcessName":${q(process.name === 'System' ? 'system' : process.name.replace(/\.exe$/i, ''))}`);
-      byProcess.set(process, frag);
+      vp = { host, processId: `p-${h}`, processName: process.name === 'System' ? 'system' : process.name.replace(/\.exe$/i, '') };
+      byProcess.set(process, vp);
     }
-    return frag;
+    return vp;
   }
 
   private country(ip: string): string {
-    let frag = this.countryFragments.get(ip);
-    if (frag === undefined) {
-      const c = countryOf(ip);
-      frag = c ? flatten(`,"RemoteCountry":${q(c.name)}`) : '';
-      this.countryFragments.set(ip, frag);
+    let name = this.countryNames.get(ip);
+    if (name === undefined) {
+      name = countryOf(ip)?.name ?? '';
+      this.countryNames.set(ip, name);
     }
-    return frag;
+    return name;
   }
 
   private localPort(): number {
@@ -193,26 +185,38 @@ export class Telemetry {
     // A lookup for a connection in the first instants of the window is kept, at the window's start.
     const time = this.clamp(Math.max(at, this.startMs));
     const resultCode = opts.resultCode ?? 0;
-    const malicious = '';
-    this.add('DnsEvents',
-      `{"TimeGenerated":"${isoFromMs(time)}","Computer":${q(server.computer)},"EventId":${resultCode === 0 ? 257 : 258},`
-      + `"SubType":"LookupQuery","ClientIP":"${host.ip}","Name":${q(name)},"QueryType":"${opts.queryType ?? 'A'}",`
-      + `"Result":"${resultCode === 0 ? 'Success' : 'Failure'}","ResultCode":${resultCode},"IPAddresses":"${answers.join(',')}"${malicious}}`,
-      time, label);
+    const r = this.dnsRow;
+    r.time = time;
+    r.computer = server.computer;
+    r.eventId = resultCode === 0 ? 257 : 258;
+    r.clientIp = host.ip;
+    r.name = name;
+    r.queryType = opts.queryType ?? 'A';
+    r.result = resultCode === 0 ? 'Success' : 'Failure';
+    r.resultCode = resultCode;
+    r.ipAddresses = answers.length === 1 ? answers[0]! : answers.join(',');
+    this.record('DnsEvents', this.out.dns(r), time, label);
     const process = opts.process ?? PROCESSES.svchostDns;
     const account = opts.account ?? SYSTEM_ACCOUNTS.network;
     this.deviceNetwork(time, host, process, opts.commandLine, account, 'ConnectionSuccess', server.ip, 53, '', this.localPort(), 'Udp', label);
   }
 
   private deviceNetwork(time: number, host: Host, process: ProcessDef, commandLine: string | undefined, account: Account, action: string,
-    remoteIp: string, remotePort: number, remoteUrl: string, localPort: number, protocol: string, label: ScenarioRecorder | null, additional = ''): void {
-    const ts = isoFromMs(time);
-    this.add('DeviceNetworkEvents',
-      `{"TimeGenerated":"${ts}","Timestamp":"${ts}",${this.initiating(host, process, commandLine, account)},`
-      + `"ActionType":"${action}","RemoteIP":"${remoteIp}","RemotePort":${remotePort},"RemoteUrl":${q(remoteUrl)},"RemoteIPType":"${isPrivate(remoteIp) ? 'Private' : 'Public'}",`
-      + `"LocalIP":"${host.ip}","LocalPort":${localPort},"LocalIPType":"Private","Protocol":"${protocol}",`
-      + `"ReportId":${this.reportId++}${additional}}`,
-      time, label);
+    remoteIp: string, remotePort: number, remoteUrl: string, localPort: number, protocol: string, label: ScenarioRecorder | null, additionalFields = ''): void {
+    const r = this.networkRow;
+    r.time = time;
+    r.initiating = this.initiating(host, process, commandLine, account);
+    r.actionType = action;
+    r.remoteIp = remoteIp;
+    r.remotePort = remotePort;
+    r.remoteUrl = remoteUrl;
+    r.remoteIpType = isPrivate(remoteIp) ? 'Private' : 'Public';
+    r.localIp = host.ip;
+    r.localPort = localPort;
+    r.protocol = protocol;
+    r.reportId = this.reportId++;
+    r.additionalFields = additionalFields;
+    this.record('DeviceNetworkEvents', this.out.network(r), time, label);
   }
 
   /** Everything one connection leaves behind, across all tables. */
@@ -239,7 +243,7 @@ export class Telemetry {
       // Defender's network protection inspects HTTP and reports the request in AdditionalFields.
       const extra = { direction: 'Out', host: f.name ?? f.remoteIp, method: f.http.method, status_code: '200', uri: new URL(f.http.url).pathname, user_agent: f.http.userAgent };
       this.deviceNetwork(start + 1, f.host, f.process, f.commandLine, f.account, 'HttpConnectionInspected', f.remoteIp, f.remotePort, remoteUrl, localPort, f.transport, label,
-        `,"AdditionalFields":${q(JSON.stringify(extra))}`);
+        JSON.stringify(extra));
     }
     const end = this.clamp(start + f.durationMs);
     const publicRemote = !isPrivate(f.remoteIp);
@@ -259,16 +263,23 @@ export class Telemetry {
     // VM insights reports per one-minute window, stamped at the window's end.
     const time = this.clamp(Math.ceil((end + 1) / MS_PER_MINUTE) * MS_PER_MINUTE);
     const remoteIp = direction === 'outbound' ? destinationIp : sourceIp;
-    const geo = publicRemote ? this.country(remoteIp) : '';
-    const bad = f.malicious && direction === 'outbound'
-      ? `,"MaliciousIp":"${remoteIp}","IndicatorThreatType":${q(f.malicious.indicator)},"Description":${q(f.malicious.description)},"Confidence":"80","Severity":2,"TLPLevel":"Amber"`
-      : '';
-    const responseTime = 5 + (f.remotePort * 7 + Math.round(sent)) % 400;
-    this.add('VMConnection',
-      `{"TimeGenerated":"${isoFromMs(time)}",${this.vmProcess(host, process)},"SourceIp":"${sourceIp}","DestinationIp":"${destinationIp}","DestinationPort":${port},`
-      + `"Protocol":"${f.transport === 'Udp' ? 'udp' : 'tcp'}","Direction":"${direction}","RemoteIp":"${remoteIp}"${geo},"BytesSent":${Math.round(sent)},"BytesReceived":${Math.round(received)},`
-      + `"LinksEstablished":1,"LinksTerminated":1,"ResponseTimeMax":${responseTime}${bad}}`,
-      time, label);
+    const malicious = f.malicious !== undefined && direction === 'outbound' ? f.malicious : undefined;
+    const r = this.vmRow;
+    r.time = time;
+    r.vmProcess = this.vmProcess(host, process);
+    r.sourceIp = sourceIp;
+    r.destinationIp = destinationIp;
+    r.destinationPort = port;
+    r.protocol = f.transport === 'Udp' ? 'udp' : 'tcp';
+    r.direction = direction;
+    r.remoteIp = remoteIp;
+    r.remoteCountry = publicRemote ? this.country(remoteIp) : '';
+    r.bytesSent = Math.round(sent);
+    r.bytesReceived = Math.round(received);
+    r.responseTimeMax = 5 + (f.remotePort * 7 + Math.round(sent)) % 400;
+    r.indicatorThreatType = malicious?.indicator ?? '';
+    r.description = malicious?.description ?? '';
+    this.record('VMConnection', this.out.vmConnection(r), time, label);
   }
 
   private firewall(f: Flow, start: number, end: number, localPort: number, label: ScenarioRecorder | null): void {
@@ -276,27 +287,39 @@ export class Telemetry {
     const natPort = 1024 + this.rng.int(64000);
     const proto = f.transport === 'Gre' ? 'gre' : f.transport.toLowerCase();
     const seconds = Math.max(0, Math.round((end - start) / 1000));
-    const ts = isoFromMs(end);
     if (fw.vendor === 'Palo Alto Networks') {
-      const packets = Math.max(2, Math.round((f.sent + f.received) / 1100));
-      const user = f.account.firewallUser === '' ? '' : `,"SourceUserName":${q(f.account.firewallUser)}`;
-      this.add('CommonSecurityLog',
-        `{"TimeGenerated":"${ts}","DeviceVendor":"Palo Alto Networks","DeviceProduct":"PAN-OS","DeviceEventClassID":"end","Activity":"TRAFFIC",`
-        + `"DeviceAction":"allow","ApplicationProtocol":"${f.app}","Protocol":"${proto}","SourceIP":"${f.host.ip}","SourcePort":${localPort},`
-        + `"DestinationIP":"${f.remoteIp}","DestinationPort":${f.remotePort},"SourceTranslatedAddress":"${fw.natIp}","SourceTranslatedPort":${natPort},`
-        + `"SentBytes":${Math.round(f.sent)},"ReceivedBytes":${Math.round(f.received)}${user},"DeviceName":"${fw.deviceName}",`
-        + `"DeviceCustomString1":"allow-outbound-internet","DeviceCustomString1Label":"Rule","DeviceCustomNumber1":${this.sessionSeq++},"DeviceCustomNumber1Label":"SessionID",`
-        + `"DeviceCustomNumber3":${seconds},"DeviceCustomNumber3Label":"Elapsed time in seconds"}`,
-        end, label);
+      const r = this.paloAltoRow;
+      r.time = end;
+      r.kind = 'traffic';
+      r.applicationProtocol = f.app;
+      r.protocol = proto;
+      r.sourceIp = f.host.ip;
+      r.sourcePort = localPort;
+      r.destinationIp = f.remoteIp;
+      r.destinationPort = f.remotePort;
+      r.natIp = fw.natIp;
+      r.natPort = natPort;
+      r.sentBytes = Math.round(f.sent);
+      r.receivedBytes = Math.round(f.received);
+      r.sourceUserName = f.account.firewallUser;
+      r.deviceName = fw.deviceName;
+      r.sessionId = this.sessionSeq++;
+      r.elapsedSeconds = seconds;
+      r.requestUrl = '';
+      r.requestMethod = '';
+      r.userAgent = '';
+      this.record('CommonSecurityLog', this.out.paloAlto(r), end, label);
       if (f.http) {
-        this.add('CommonSecurityLog',
-          `{"TimeGenerated":"${isoFromMs(start)}","DeviceVendor":"Palo Alto Networks","DeviceProduct":"PAN-OS","DeviceEventClassID":"url","Activity":"THREAT",`
-          + `"DeviceAction":"alert","SimplifiedDeviceAction":"Alert","ApplicationProtocol":"web-browsing","Protocol":"${proto}","SourceIP":"${f.host.ip}","SourcePort":${localPort},`
-          + `"DestinationIP":"${f.remoteIp}","DestinationPort":${f.remotePort},"SourceTranslatedAddress":"${fw.natIp}","SourceTranslatedPort":${natPort}${user},`
-          + `"RequestURL":${q(f.http.url)},"RequestMethod":"${f.http.method.toLowerCase()}","RequestClientApplication":${q(f.http.userAgent)},"DeviceName":"${fw.deviceName}",`
-          + `"DeviceCustomString1":"allow-outbound-internet","DeviceCustomString1Label":"Rule","DeviceCustomString2":"unknown","DeviceCustomString2Label":"URL Category",`
-          + `"DeviceCustomNumber1":${this.sessionSeq - 1},"DeviceCustomNumber1Label":"SessionID"}`,
-          start, label);
+        r.time = start;
+        r.kind = 'url';
+        r.applicationProtocol = 'web-browsing';
+        r.sentBytes = 0;
+        r.receivedBytes = 0;
+        r.elapsedSeconds = 0;
+        r.requestUrl = f.http.url;
+        r.requestMethod = f.http.method.toLowerCase();
+        r.userAgent = f.http.userAgent;
+        this.record('CommonSecurityLog', this.out.paloAlto(r), start, label);
       }
       return;
     }
@@ -309,31 +332,39 @@ export class Telemetry {
     const s = seconds % 60;
     const duration = `${h}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}`;
     const total = Math.round(f.sent + f.received);
-    const eventId = upper === 'UDP' ? '302016' : '302014';
-    this.add('CommonSecurityLog',
-      `{"TimeGenerated":"${ts}","DeviceVendor":"Cisco","DeviceProduct":"ASA","DeviceVersion":"9.18","DeviceEventClassID":"${eventId}","Activity":"Teardown ${upper} connection","LogSeverity":"6",`
-      + `"CommunicationDirection":"Outbound","Protocol":"${upper}","SourceIP":"${f.host.ip}","SourcePort":${localPort},"DestinationIP":"${f.remoteIp}","DestinationPort":${f.remotePort},`
-      + `"SourceTranslatedAddress":"${fw.natIp}","DeviceName":"${fw.deviceName}",`
-      + `"Message":"Teardown ${upper} connection ${id} for outside:${f.remoteIp}/${f.remotePort} to inside:${f.host.ip}/${localPort} duration ${duration} bytes ${total}${upper === 'TCP' ? ' TCP FINs' : ''}"}`,
-      end, label);
+    const r = this.asaRow;
+    r.time = end;
+    r.eventId = upper === 'UDP' ? '302016' : '302014';
+    r.protocol = upper;
+    r.sourceIp = f.host.ip;
+    r.sourcePort = localPort;
+    r.destinationIp = f.remoteIp;
+    r.destinationPort = f.remotePort;
+    r.natIp = fw.natIp;
+    r.deviceName = fw.deviceName;
+    r.message = `Teardown ${upper} connection ${id} for outside:${f.remoteIp}/${f.remotePort} to inside:${f.host.ip}/${localPort} duration ${duration} bytes ${total}${upper === 'TCP' ? ' TCP FINs' : ''}`;
+    this.record('CommonSecurityLog', this.out.ciscoAsa(r), end, label);
   }
 
   fileEvent(e: FileEvent, label: ScenarioRecorder | null): void {
     if (e.time < this.startMs) return;
     const time = this.clamp(e.time);
     const ts = isoFromMs(time);
-    const origin = (e.originUrl ? `,"FileOriginUrl":${q(e.originUrl)}` : '') + (e.originIp ? `,"FileOriginIP":"${e.originIp}"` : '')
-      + (e.referrerUrl ? `,"FileOriginReferrerUrl":${q(e.referrerUrl)}` : '');
     if (label) {
       label.entities.hosts.add(e.host.computer);
       if (e.originUrl) label.entities.urls.add(e.originUrl);
       if (e.originIp) label.entities.ips.add(e.originIp);
     }
-    this.add('DeviceFileEvents',
-      `{"TimeGenerated":"${ts}","Timestamp":"${ts}",${this.initiating(e.host, e.process, e.commandLine, e.account)},"ActionType":"${e.actionType}",`
-      + `"FileName":${q(e.fileName)},"FolderPath":${q(`${e.folder}\\${e.fileName}`)},"FileSize":${e.size},"SHA1":"${e.sha1}","SHA256":"${e.sha256}","MD5":"${e.md5}"${origin},`
-      + `"ReportId":${this.reportId++}}`,
-      time, label);
+    const fields: [string, string | number][] = [
+      ['TimeGenerated', ts], ['Timestamp', ts], ...initiatingFields(this.initiating(e.host, e.process, e.commandLine, e.account)),
+      ['ActionType', e.actionType], ['FileName', e.fileName], ['FolderPath', `${e.folder}\\${e.fileName}`], ['FileSize', e.size],
+      ['SHA1', e.sha1], ['SHA256', e.sha256], ['MD5', e.md5],
+    ];
+    if (e.originUrl) fields.push(['FileOriginUrl', e.originUrl]);
+    if (e.originIp) fields.push(['FileOriginIP', e.originIp]);
+    if (e.referrerUrl) fields.push(['FileOriginReferrerUrl', e.referrerUrl]);
+    fields.push(['ReportId', this.reportId++]);
+    this.record('DeviceFileEvents', this.out.fields('DeviceFileEvents', time, fields), time, label);
   }
 
   processEvent(e: ProcessEvent, label: ScenarioRecorder | null): void {
@@ -347,13 +378,15 @@ export class Telemetry {
       if (e.account.upn !== '') label.entities.accounts.add(e.account.upn);
     }
     const pid = 4 * (300 + this.rng.int(15000));
-    this.add('DeviceProcessEvents',
-      `{"TimeGenerated":"${ts}","Timestamp":"${ts}",${this.initiating(e.host, e.parent, e.parentCommandLine, e.account)},"ActionType":"ProcessCreated",`
-      + `"FileName":${q(p.name)},"FolderPath":${q(p.folder)},"FileSize":${p.fileSize},"ProcessCommandLine":${q(e.commandLine)},"ProcessId":${pid},"ProcessCreationTime":"${ts}",`
-      + `"ProcessIntegrityLevel":"${p.integrity}","SHA1":"${p.sha1}","SHA256":"${p.sha256}","MD5":"${p.md5}","ProcessVersionInfoCompanyName":${q(p.company)},`
-      + `"ProcessVersionInfoProductName":${q(p.product)},"ProcessVersionInfoFileDescription":${q(p.description)},`
-      + `"AccountDomain":${q(e.account.domain)},"AccountName":${q(e.account.name)},"AccountSid":"${e.account.sid}","AccountUpn":${q(e.account.upn)},`
-      + `"ReportId":${this.reportId++}}`,
-      time, label);
+    const fields: [string, string | number][] = [
+      ['TimeGenerated', ts], ['Timestamp', ts], ...initiatingFields(this.initiating(e.host, e.parent, e.parentCommandLine, e.account)),
+      ['ActionType', 'ProcessCreated'], ['FileName', p.name], ['FolderPath', p.folder], ['FileSize', p.fileSize],
+      ['ProcessCommandLine', e.commandLine], ['ProcessId', pid], ['ProcessCreationTime', ts], ['ProcessIntegrityLevel', p.integrity],
+      ['SHA1', p.sha1], ['SHA256', p.sha256], ['MD5', p.md5], ['ProcessVersionInfoCompanyName', p.company],
+      ['ProcessVersionInfoProductName', p.product], ['ProcessVersionInfoFileDescription', p.description],
+      ['AccountDomain', e.account.domain], ['AccountName', e.account.name], ['AccountSid', e.account.sid], ['AccountUpn', e.account.upn],
+      ['ReportId', this.reportId++],
+    ];
+    this.record('DeviceProcessEvents', this.out.fields('DeviceProcessEvents', time, fields), time, label);
   }
 }
