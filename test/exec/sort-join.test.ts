@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { q, run, table } from './helpers.js';
+import { q, rows, run, table } from './helpers.js';
 
 const N = table('k:string, v:long', [['a', 2], ['b', null], ['c', 1], ['d', 2]]);
 
@@ -77,4 +77,43 @@ test('union outer/inner, withsource, and type conflicts named as ADX names them'
   assert.deepEqual(q('A | union kind=inner (A | extend s = "y")', { A })[1], [[1, 'x'], [1, 'y']]);
   assert.deepEqual(q('union isfuzzy=true A, Missing | count', { A })[1], [[1]]);
   assert.deepEqual(q('union A* | count', { A, AB: A })[1], [[2]]);
+});
+
+test('property: joins on string keys agree with a nested-loop join, whatever the dictionaries', async () => {
+  const { StringColumn: SC, NumberColumn: NC } = await import('../../src/kql/data/column.js');
+  const fcm = (await import('fast-check')).default;
+  // Dictionaries may repeat strings (padding can add a second ''), and sides may share one.
+  const side = (keys: number[], dict: string[], name: string) => ({
+    length: keys.length,
+    columns: [
+      { name: 'k', column: new SC('string', Int32Array.from(keys), dict) },
+      { name, column: new NC('long', Float64Array.from(keys, (_, i) => i), null) },
+    ],
+  });
+  fcm.assert(fcm.property(
+    fcm.array(fcm.constantFrom('a', 'b', '', 'c'), { minLength: 1, maxLength: 6 }),
+    fcm.array(fcm.nat(20), { maxLength: 12 }), fcm.array(fcm.nat(20), { maxLength: 12 }), fcm.boolean(),
+    fcm.constantFrom('inner', 'leftouter', 'innerunique', 'leftanti', 'rightsemi'),
+    (dict, lk, rk, shared, kind) => {
+      const L = side(lk.map((x) => x % dict.length), dict, 'l');
+      const rdict = shared ? dict : [...dict].reverse();
+      const R = side(rk.map((x) => x % rdict.length), rdict, 'r');
+      const got = rows(run(`L | join kind=${kind} (R) on k`, { L, R }));
+      const lkey = (i: number) => dict[lk[i]! % dict.length]!;
+      const rkey = (j: number) => rdict[rk[j]! % rdict.length]!;
+      const want: unknown[][] = [];
+      const seen = new Set<string>();
+      const matchedRight = new Set<number>();
+      lk.forEach((_, i) => {
+        const ms = rk.map((_, j) => j).filter((j) => rkey(j) === lkey(i));
+        if (kind === 'innerunique') { if (seen.has(lkey(i))) return; seen.add(lkey(i)); }
+        if (kind === 'leftanti') { if (ms.length === 0) want.push([lkey(i), i]); return; }
+        if (kind === 'rightsemi') { ms.forEach((j) => matchedRight.add(j)); return; }
+        for (const j of ms) want.push([lkey(i), i, rkey(j), j]);
+        if (ms.length === 0 && kind === 'leftouter') want.push([lkey(i), i, '', null]);
+      });
+      if (kind === 'rightsemi') rk.forEach((_, j) => { if (matchedRight.has(j)) want.push([rkey(j), j]); });
+      assert.deepEqual(got, want);
+    },
+  ), { numRuns: 150 });
 });

@@ -86,67 +86,114 @@ function optionKind(op: JoinOp | LookupOp, fallback: string): string {
 }
 
 /**
- * The right side indexed by key: `head` maps a key to its first row and `next` chains the
- * rows sharing a key in input order. A single string key is hashed once per distinct
- * dictionary entry, on both sides.
+ * The right side indexed by key. Rows sharing a key are chained in input order (`next`), and
+ * a probe returns the first row of each left row's chain.
+ *
+ * A single string key never hashes per row: rows chain by dictionary code, and each left
+ * dictionary is translated to right chains once — by hashing the smaller of the two
+ * dictionaries and looking the other one up (so a small left dictionary against a million
+ * distinct right keys costs lookups, not a million-entry map build).
  */
 class BuildSide {
-  readonly index = new Map<string | number, number>();
-  readonly next: Int32Array;
-  private readonly probeCache = new WeakMap<string[], Int32Array>();
+  private index: Map<string | number, number> | undefined;
+  private mergedNext: Int32Array | undefined;
+  private readonly byCodeHead: Int32Array | undefined;
+  private readonly byCodeNext: Int32Array | undefined;
+  private readonly probeCache = new WeakMap<string[], { heads: Int32Array; next: Int32Array }>();
 
-  constructor(readonly table: Table, readonly keyCols: Column[], ctx: { tick(): void }) {
-    const n = table.length;
-    this.next = new Int32Array(n).fill(-1);
-    // lastOf[head]: the current last row of that key's chain.
-    const lastOf = new Int32Array(n);
-    const append = (h: number, r: number): void => { this.next[lastOf[h]!] = r; lastOf[h] = r; };
+  constructor(readonly table: Table, readonly keyCols: Column[], private readonly ctx: { tick(): void }) {
     const single = keyCols.length === 1 ? keyCols[0] : undefined;
     if (single instanceof StringColumn) {
-      // Each dictionary entry is hashed once; rows then link by code.
-      const headOf = new Int32Array(single.dict.length).fill(-1);
+      const n = table.length;
+      const head = new Int32Array(single.dict.length).fill(-1);
+      const last = new Int32Array(single.dict.length);
+      const next = new Int32Array(n).fill(-1);
       for (let r = 0; r < n; r++) {
         const code = single.codes[r]!;
-        let h = headOf[code]!;
-        if (h < 0) {
-          const k = single.dict[code]!;
-          const known = this.index.get(k);
-          if (known === undefined) { this.index.set(k, r); headOf[code] = r; lastOf[r] = r; continue; }
-          h = headOf[code] = known;
-        }
-        append(h, r);
+        if (head[code]! < 0) head[code] = r; else next[last[code]!] = r;
+        last[code] = r;
       }
-      return;
-    }
-    for (let r = 0; r < n; r++) {
-      ctx.tick();
-      const k = keyAt(keyCols, r);
-      if (k === undefined) continue;
-      const h = this.index.get(k);
-      if (h === undefined) { this.index.set(k, r); lastOf[r] = r; } else append(h, r);
+      this.byCodeHead = head;
+      this.byCodeNext = next;
     }
   }
 
-  /** The first right row matching each left row of a batch, or -1. */
-  probe(keyCols: readonly Column[], n: number): Int32Array {
-    const heads = new Int32Array(n);
-    const single = keyCols.length === 1 ? keyCols[0] : undefined;
-    if (single instanceof StringColumn) {
-      let perCode = this.probeCache.get(single.dict);
-      if (perCode === undefined) { perCode = new Int32Array(single.dict.length).fill(-2); this.probeCache.set(single.dict, perCode); }
-      for (let i = 0; i < n; i++) {
-        const code = single.codes[i]!;
-        let h = perCode[code]!;
-        if (h === -2) { h = this.index.get(single.dict[code]!) ?? -1; perCode[code] = h; }
-        heads[i] = h;
+  /** Key -> first row, chains merged across equal keys (built on first need). */
+  private keyIndex(): { index: Map<string | number, number>; next: Int32Array } {
+    if (this.index && this.mergedNext) return { index: this.index, next: this.mergedNext };
+    const n = this.table.length;
+    const index = new Map<string | number, number>();
+    const next = new Int32Array(n).fill(-1);
+    const lastOf = new Int32Array(n);
+    for (let r = 0; r < n; r++) {
+      this.ctx.tick();
+      const k = keyAt(this.keyCols, r);
+      if (k === undefined) continue;
+      const h = index.get(k);
+      if (h === undefined) { index.set(k, r); lastOf[r] = r; } else { next[lastOf[h]!] = r; lastOf[h] = r; }
+    }
+    this.index = index;
+    this.mergedNext = next;
+    return { index, next };
+  }
+
+  /** Left dictionary codes -> right chain heads, or undefined when the right dictionary repeats a string. */
+  private translate(leftDict: string[]): Int32Array | undefined {
+    const right = this.keyCols[0] as StringColumn;
+    const heads = new Int32Array(leftDict.length).fill(-1);
+    const rightHead = this.byCodeHead!;
+    if (leftDict.length <= right.dict.length) {
+      const codeOf = new Map<string, number>();
+      for (let c = 0; c < leftDict.length; c++) if (!codeOf.has(leftDict[c]!)) codeOf.set(leftDict[c]!, c);
+      const taken = new Uint8Array(leftDict.length);
+      for (let rc = 0; rc < right.dict.length; rc++) {
+        if (rightHead[rc]! < 0) continue;
+        const lc = codeOf.get(right.dict[rc]!);
+        if (lc === undefined) continue;
+        if (taken[lc] === 1) return undefined;
+        taken[lc] = 1;
+        heads[lc] = rightHead[rc]!;
+      }
+      for (let c = 0; c < leftDict.length; c++) {
+        if (heads[c]! < 0) { const first = codeOf.get(leftDict[c]!)!; heads[c] = heads[first]!; }
       }
       return heads;
     }
+    const headOf = new Map<string, number>();
+    for (let rc = 0; rc < right.dict.length; rc++) {
+      if (rightHead[rc]! < 0) continue;
+      if (headOf.has(right.dict[rc]!)) return undefined;
+      headOf.set(right.dict[rc]!, rightHead[rc]!);
+    }
+    for (let c = 0; c < leftDict.length; c++) heads[c] = headOf.get(leftDict[c]!) ?? -1;
+    return heads;
+  }
+
+  /** The first right row matching each left row of a batch (or -1), and the chain links. */
+  probe(keyCols: readonly Column[], n: number): { heads: Int32Array; next: Int32Array } {
+    const heads = new Int32Array(n);
+    const single = keyCols.length === 1 ? keyCols[0] : undefined;
+    if (single instanceof StringColumn && this.byCodeHead) {
+      let t = this.probeCache.get(single.dict);
+      if (t === undefined) {
+        const translated = this.translate(single.dict);
+        if (translated) t = { heads: translated, next: this.byCodeNext! };
+        else {
+          const { index, next } = this.keyIndex();
+          t = { heads: Int32Array.from(single.dict, (s) => index.get(s) ?? -1), next };
+        }
+        this.probeCache.set(single.dict, t);
+      }
+      const perCode = t.heads;
+      for (let i = 0; i < n; i++) heads[i] = perCode[single.codes[i]!]!;
+      return { heads, next: t.next };
+    }
+    const { index, next } = this.keyIndex();
     for (let i = 0; i < n; i++) {
       const k = keyAt(keyCols, i);
-      heads[i] = k === undefined ? -1 : this.index.get(k) ?? -1;
+      heads[i] = k === undefined ? -1 : index.get(k) ?? -1;
     }
-    return heads;
+    return { heads, next };
   }
 }
 
@@ -200,9 +247,8 @@ export function compileJoin(c: Compiler, left: Relation, op: JoinOp, scope: Scop
         return makeTable(schema, cols, li.length);
       };
       const seenHead = new Uint8Array(bs.table.length);
-      const next = bs.next;
       for (const lb of checked(ctx, left.batches())) {
-        const heads = bs.probe(keys.map((k) => lb.columns[k.left]!.column), lb.length);
+        const { heads, next } = bs.probe(keys.map((k) => lb.columns[k.left]!.column), lb.length);
         const out = new PairBuffer();
         for (let i = 0; i < lb.length; i++) {
           const h = heads[i]!;
@@ -260,11 +306,11 @@ export function compileLookup(c: Compiler, left: Relation, op: LookupOp, scope: 
       const bs = build(c, right, keys);
       let produced = 0;
       for (const lb of checked(ctx, left.batches())) {
-        const heads = bs.probe(keys.map((k) => lb.columns[k.left]!.column), lb.length);
+        const { heads, next } = bs.probe(keys.map((k) => lb.columns[k.left]!.column), lb.length);
         const out = new PairBuffer();
         for (let i = 0; i < lb.length; i++) {
           const h = heads[i]!;
-          if (h >= 0) for (let r = h; r >= 0; r = bs.next[r]!) out.push(i, r);
+          if (h >= 0) for (let r = h; r >= 0; r = next[r]!) out.push(i, r);
           else if (kind === 'leftouter') out.push(i, -1);
         }
         const li = out.left.subarray(0, out.length), ri = out.right.subarray(0, out.length);
