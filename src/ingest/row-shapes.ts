@@ -69,7 +69,7 @@ export class RowShapes {
     const fields: string[] = [];
     for (let i = 0; i < count; i++) {
       const name = this.names[ids[i]!]!;
-      // In a literal `__proto__:` sets the prototype, not a key; leave such rows to assignment.
+      // `__proto__:` in a literal is special syntax rather than a key; leave such rows to assignment.
       if (name === '__proto__') return undefined;
       // JSON string literals are valid JavaScript string literals: names from log headers are data, never code.
       fields.push(`${JSON.stringify(name)}: v[${i}]`);
