@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   expressionName, uniqueColumnName, nextColumnName, extendColumnNames, projectColumnNames,
-  summarizeColumnNames, makeSeriesColumnNames, printColumnNames, joinRightColumnNames,
+  summarizeColumnNames, makeSeriesColumnNames, printColumnNames, joinRightColumnNames, byPassThroughColumns,
 } from '../../src/kql/semantics/naming.js';
 import { bin, call, col, index, item, lit, member, paren, star } from './ast-builders.js';
 
@@ -81,7 +81,15 @@ test('summarize: prefixes, clash renaming, arg_max expansion, percentiles', () =
 
   // summarize sum(a)*2, count() by a+1, a*2  ->  Column1, Column2 (by), Column3, count_
   const r4 = summarizeColumnNames([item(bin('*', call('sum', col('a')), lit('long', 2))), item(call('count'))], [item(bin('+', col('a'), lit('long', 1))), item(bin('*', col('a'), lit('long', 2)))], input);
-  assert.deepEqual(r4, { by: ['Column1', 'Column2'], aggregates: [['Column3'], ['count_']] });
+  assert.deepEqual({ by: r4.by, aggregates: r4.aggregates }, { by: ['Column1', 'Column2'], aggregates: [['Column3'], ['count_']] });
+
+  // arg_max(a, *) by bin(TimeGenerated, 1h): ADX repeats TimeGenerated (the by-column is computed).
+  const by = [item(call('bin', col('TimeGenerated'), lit('timespan', 1)))];
+  const exact = summarizeColumnNames([item(call('arg_max', col('a'), star()))], by, input, {}, byPassThroughColumns(by));
+  assert.deepEqual(exact.aggregates, [['a', 's', 'd', 'TimeGenerated1', 'x']]);
+  assert.deepEqual(exact.passThrough, []);
+  // Without the pass-through set, every by-column name is left out of the expansion.
+  assert.deepEqual(summarizeColumnNames([item(call('arg_max', col('a'), star()))], by, input).aggregates, [['a', 's', 'd', 'x']]);
 });
 
 test('make-series, print, join clash renaming', () => {

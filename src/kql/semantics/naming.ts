@@ -304,14 +304,20 @@ export function byPassThroughColumns(
  * Output names of a whole summarize: by-columns first, then each aggregate's columns, with
  * ADX's clash renaming (`count_1`, `TimeGenerated1`). `aggregates[i]` lists aggregate item i's
  * columns. Explicit names are kept as written.
+ *
+ * `passThrough` is the set of input columns `arg_max(x, *)` leaves out: pass
+ * `byPassThroughColumns(by, sameTypeConversion)` for ADX's exact rule (the checker does).
+ * Without it, every by-column name is left out, which differs from ADX only when a by-column
+ * is computed under an input column's name (`by bin(TimeGenerated, 1h)`, `by tostring(dyn)`).
+ * Use the returned `passThrough` when expanding `*` yourself, so names and columns line up.
  */
 export function summarizeColumnNames(
   aggregates: readonly NamedExpr[],
   by: readonly NamedExpr[],
   inputColumns: readonly string[],
   ctx: NamingContext = NO_CONTEXT,
-  passThrough: readonly string[] = byPassThroughColumns(by),
-): { by: string[]; aggregates: string[][] } {
+  passThrough?: readonly string[],
+): { by: string[]; aggregates: string[][]; passThrough: readonly string[] } {
   const taken = new Set<string>();
   const starTaken = new Set<string>();
   const byNames = by.map((item) => {
@@ -319,6 +325,7 @@ export function summarizeColumnNames(
     taken.add(n);
     return n;
   });
+  const skipForStar = passThrough ?? byNames;
   const aggNames = aggregates.map((item) => {
     const explicit = explicitNames(item);
     const call = unparen(item.expr);
@@ -327,7 +334,7 @@ export function summarizeColumnNames(
       taken.add(n);
       return [n];
     }
-    const shape = aggregateColumnNames(call, inputColumns, passThrough, ctx);
+    const shape = aggregateColumnNames(call, inputColumns, skipForStar, ctx);
     let raw: string[];
     if (shape.kind === 'single') raw = [shape.name];
     else if (shape.kind === 'multi') raw = shape.columns.map((c) => c.name);
@@ -344,7 +351,7 @@ export function summarizeColumnNames(
     });
     return out;
   });
-  return { by: byNames, aggregates: aggNames };
+  return { by: byNames, aggregates: aggNames, passThrough: skipForStar };
 }
 
 /**
