@@ -27,15 +27,30 @@ function node(): ShapeNode {
   return { children: undefined, seen: 0, make: undefined };
 }
 
+/** Shapes kept per column list, so each new file with a known header reuses compiled literals. */
+const SHARED_SHAPES = new Map<string, RowShapes>();
+const MAX_SHARED = 256;
+
 /** Rows over a fixed set of column names, addressed by their index in `names`. */
 export class RowShapes {
+  /** The shapes for this column list (names may repeat: a later value then lands in the earlier key, as assignment does). */
+  static forNames(names: readonly string[]): RowShapes {
+    const key = names.join('\u0000');
+    let shapes = SHARED_SHAPES.get(key);
+    if (shapes === undefined) {
+      shapes = new RowShapes([...names]);
+      if (SHARED_SHAPES.size < MAX_SHARED) SHARED_SHAPES.set(key, shapes);
+    }
+    return shapes;
+  }
+
   private readonly root = node();
   private nodes = 1;
   private compiled = 0;
 
   constructor(private readonly names: readonly string[]) {}
 
-  /** The row whose keys are names[ids[0..count)] in that order (no id twice), with those values. */
+  /** The row that assigning names[ids[i]] = values[i] for i in 0..count makes (no id twice). */
   make(ids: ArrayLike<number>, values: readonly unknown[], count: number): Row {
     let at: ShapeNode | undefined = this.root;
     for (let i = 0; i < count && at !== undefined; i++) at = this.child(at, ids[i]!);

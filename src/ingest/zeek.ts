@@ -22,9 +22,12 @@
 
 import type { ScalarType, TableSchema } from '../kql/types.js';
 import { formatDatetime } from '../kql/values/datetime.js';
-import { ticksFromUnixSecondsNumber, ticksFromUnixSecondsText, toInt, toLong, toReal } from './convert.js';
+import {
+  intAt, longAt, realAt, ticksFromUnixSecondsAt, ticksFromUnixSecondsNumber, ticksFromUnixSecondsText, toInt, toLong, toReal,
+} from './convert.js';
 import { parseDatetimeString } from '../kql/values/datetime.js';
 import type { ParseContext, ParseOutcome, Row } from './record.js';
+import { RowShapes } from './row-shapes.js';
 
 export function zeekTableName(path: string): string {
   return `Zeek_${path.replace(/[^A-Za-z0-9_]/g, '_')}`;
@@ -148,8 +151,25 @@ function elementConverter(zeekType: string): (text: string) => unknown {
   }
 }
 
+/** How a TSV field becomes a value; read in place (no slice) when the line has no escapes. */
+const enum FieldKind { Time, Interval, Long, Int, Real, Bool, Text, Container }
+
+function fieldKind(zeekType: string, container: boolean): FieldKind {
+  if (container) return FieldKind.Container;
+  switch (zeekType) {
+    case 'time': return FieldKind.Time;
+    case 'interval': return FieldKind.Interval;
+    case 'count': case 'int': return FieldKind.Long;
+    case 'port': return FieldKind.Int;
+    case 'double': return FieldKind.Real;
+    case 'bool': return FieldKind.Bool;
+    default: return FieldKind.Text;
+  }
+}
+
 interface ColumnPlan {
   name: string;
+  kind: FieldKind;
   convert: Converter;
   container: boolean;
   element?: (text: string) => unknown;
@@ -169,6 +189,11 @@ export class ZeekTsvReader {
   private table: string;
   /** A Zeek `#separator`/`#path`/... header was seen: data lines then need #fields, never stand in for it. */
   private sawZeekHeader = false;
+  private shapes: RowShapes | undefined;
+  /** Scratch for one record (parsing is synchronous): where each field starts, and the fields kept. */
+  private fieldStarts = new Int32Array(64);
+  private readonly ids: number[] = [];
+  private readonly values: unknown[] = [];
 
   constructor(fileName: string, private readonly onSchema: (table: string, schema: TableSchema) => void) {
     this.path = zeekPathFromFileName(fileName);
@@ -225,11 +250,12 @@ export class ZeekTsvReader {
       const name = zeekColumnName(f);
       schema.push({ name, type: zeekColumnType(t) });
       const container = /^(set|vector)\[/.test(t);
-      const p: ColumnPlan = { name, convert: scalarConverter(t), container, isString: zeekColumnType(t) === 'string' };
+      const p: ColumnPlan = { name, kind: fieldKind(t, container), convert: scalarConverter(t), container, isString: zeekColumnType(t) === 'string' };
       if (container) p.element = elementConverter(t.slice(t.indexOf('[') + 1, -1));
       return p;
     });
     this.onSchema(this.table, schema);
+    this.shapes = RowShapes.forNames(plan.map((p) => p.name));
     return plan;
   }
 
@@ -237,6 +263,57 @@ export class ZeekTsvReader {
     if (this.fields === undefined) return { error: 'Zeek TSV record before any #fields header' };
     if (this.plan === undefined) this.plan = this.buildPlan();
     const plan = this.plan;
+    const separator = this.separator;
+    if (separator === '') return this.parseBySplit(line, ctx);
+    // Field boundaries first: a record with the wrong field count is refused before any field counts as bad.
+    let starts = this.fieldStarts;
+    if (starts.length < plan.length + 1) starts = this.fieldStarts = new Int32Array(plan.length + 1);
+    let fields = 0;
+    for (let at = 0; ;) {
+      if (fields === plan.length) return this.fieldCountError(line);
+      starts[fields++] = at;
+      const next = line.indexOf(separator, at);
+      if (next < 0) break;
+      at = next + separator.length;
+    }
+    if (fields !== plan.length) return this.fieldCountError(line);
+    starts[fields] = line.length + separator.length;
+    const escaped = line.indexOf('\\') >= 0;
+    const unset = this.unsetField, empty = this.emptyField;
+    const ids = this.ids, values = this.values;
+    let count = 0;
+    for (let i = 0; i < plan.length; i++) {
+      const start = starts[i]!;
+      const end = starts[i + 1]! - separator.length;
+      const length = end - start;
+      if (length === unset.length && line.startsWith(unset, start)) continue;
+      const p = plan[i]!;
+      const isEmpty = length === empty.length && line.startsWith(empty, start);
+      let v: unknown;
+      if (p.kind === FieldKind.Container) {
+        v = isEmpty ? [] : line.slice(start, end).split(this.setSeparator).map((e) => p.element!(unescapeZeek(e)));
+      } else if (isEmpty) {
+        if (!p.isString) continue;
+        v = '';
+      } else if (escaped) {
+        v = p.convert(unescapeZeek(line.slice(start, end)), p.name, ctx);
+      } else {
+        v = readField(p, line, start, end, ctx);
+      }
+      if (v === undefined) continue;
+      ids[count] = i;
+      values[count++] = v;
+    }
+    return { table: this.table, row: this.shapes!.make(ids, values, count) };
+  }
+
+  private fieldCountError(line: string): ParseOutcome {
+    return { error: `Zeek ${this.path} record has ${line.split(this.separator).length} fields; the #fields header declares ${this.plan!.length}` };
+  }
+
+  /** The general reader, for the degenerate empty separator (split('') splits between characters). */
+  private parseBySplit(line: string, ctx: ParseContext): ParseOutcome {
+    const plan = this.plan!;
     const values = line.split(this.separator);
     if (values.length !== plan.length) {
       return { error: `Zeek ${this.path} record has ${values.length} fields; the #fields header declares ${plan.length}` };
@@ -259,6 +336,33 @@ export class ZeekTsvReader {
     }
     return { table: this.table, row };
   }
+}
+
+/** A scalar field of an escape-free line, converted in place as its plan's converter converts the slice. */
+function readField(p: ColumnPlan, line: string, start: number, end: number, ctx: ParseContext): unknown {
+  let v: unknown;
+  switch (p.kind) {
+    case FieldKind.Text: return line.slice(start, end);
+    case FieldKind.Time: v = ticksFromUnixSecondsAt(line, start, end); break;
+    case FieldKind.Interval: {
+      const n = realAt(line, start, end);
+      v = n === undefined ? undefined : intervalTicks(n);
+      break;
+    }
+    case FieldKind.Long: v = longAt(line, start, end); break;
+    case FieldKind.Int: v = intAt(line, start, end); break;
+    case FieldKind.Real: v = realAt(line, start, end); break;
+    case FieldKind.Bool:
+      if (end - start === 1) {
+        const c = line.charCodeAt(start);
+        if (c === 84 /* T */) return true;
+        if (c === 70 /* F */) return false;
+      }
+      break;
+    default: return p.convert(line.slice(start, end), p.name, ctx);
+  }
+  if (v === undefined) ctx.badField(p.name, line.slice(start, end));
+  return v;
 }
 
 /** JSON fields whose Zeek type the JSON text does not carry (numbers would otherwise read as long/real). */
