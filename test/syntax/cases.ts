@@ -138,6 +138,8 @@ export const VALID_QUERIES: readonly string[] = [
   "print a and b or c and d",
   "T | evaluate pivot(a, sum(b))",
   "T | evaluate bag_unpack(a) : (x:string)",
+  "T | evaluate bag_unpack(a) : (*, x:string, y:long)",
+  "T | evaluate bag_unpack(a) : (*)",
   "T | summarize count() by bin(t, 1h), a | render timechart with (xtitle=\"t\", ytitle=\"n\", legend=hidden)",
   "T | extend a = tostring(b.c['d'])",
   "T | where a !in (T | project b)",

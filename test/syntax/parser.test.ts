@@ -224,3 +224,13 @@ test('one run reports several independent errors', () => {
   assert.ok(diagnostics.length >= 3, diagnostics.map((d) => d.message).join('\n'));
   assert.equal(diagnosticsWellFormed(text, diagnostics), undefined);
 });
+
+test("evaluate's output schema may start with * (keep the input columns)", () => {
+  const op = (q: string) => ((clean(q).statements[0] as ExprStatement).expr as PipeExpr).op as QueryOperator & { outputSchema?: { name: { name: string } }[]; outputSchemaWildcard?: boolean };
+  const wild = op('T | evaluate bag_unpack(d) : (*, Name:string, Age:long)');
+  assert.equal(wild.outputSchemaWildcard, true);
+  assert.deepEqual(wild.outputSchema?.map((d) => d.name.name), ['Name', 'Age']);
+  const plain = op('T | evaluate bag_unpack(d) : (Name:string)');
+  assert.equal(plain.outputSchemaWildcard, undefined);
+  assert.deepEqual(plain.outputSchema?.map((d) => d.name.name), ['Name']);
+});

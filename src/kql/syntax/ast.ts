@@ -490,6 +490,8 @@ export interface EvaluateOp extends OpBase {
   plugin: CallExpr;
   /** `evaluate plugin(...) : (a:string, b:long)`: the declared output schema. */
   outputSchema?: ColumnDecl[];
+  /** `: (*, a:string)`: the output keeps every input column, plus the declared ones. */
+  outputSchemaWildcard?: boolean;
 }
 export interface InvokeOp extends OpBase { kind: 'Invoke'; call: CallExpr; }
 export interface FacetOp extends OpBase { kind: 'Facet'; columns: Ident[]; withOp?: Expr; }

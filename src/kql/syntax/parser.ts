@@ -1266,7 +1266,27 @@ class Parser {
     const options = this.parseOptions();
     const plugin = this.parseCallOnly("after 'evaluate'");
     const op: EvaluateOp = { kind: 'Evaluate', start: t.start, end: t.end, keyword: t.text, options, plugin };
-    if (this.eatP(':')) op.outputSchema = this.parseColumnDeclList("after ':' in 'evaluate'");
+    if (this.eatP(':')) {
+      // `: (*, Name:string)` keeps every input column besides the declared ones (bag_unpack docs).
+      if (this.atP('(') && this.isP(this.peek(1), '*')) {
+        this.next();
+        this.next();
+        op.outputSchemaWildcard = true;
+        const rest: ColumnDecl[] = [];
+        if (this.eatP(',')) {
+          while (!this.atP(')') && !this.atEof()) {
+            const before = this.pos;
+            rest.push(this.parseColumnDecl());
+            if (!this.eatP(',')) break;
+            if (this.pos === before) break;
+          }
+        }
+        this.expectP(')', 'to close the column list');
+        op.outputSchema = rest;
+      } else {
+        op.outputSchema = this.parseColumnDeclList("after ':' in 'evaluate'");
+      }
+    }
     op.end = this.prevEnd;
     return op;
   }
