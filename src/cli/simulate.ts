@@ -9,16 +9,17 @@ import { scenarioNames } from '../sim/scenarios.js';
 import { DEFAULT_END, SimulationOptionError, validateScenarioNames } from '../sim/simulate.js';
 import type { WorkerMessage, WorkerRequest } from './simulate-worker.js';
 
+import { parseInstant } from '../sim/time.js';
+
 /** Young-generation size for the generator thread: measured best between 64 and 192 MB. */
 const YOUNG_GENERATION_MB = 128;
-import { parseInstant } from '../sim/time.js';
 
 export const SIMULATE_HELP = `Usage: kqlhunt simulate [options]
 
 Generates a coherent simulated enterprise (hosts, users, SaaS, servers, two firewalls) and
-writes its telemetry as NDJSON, one file per table, plus labels.json: the injected attack
-scenarios with their techniques, time windows, entities and the exact rows each produced.
-Same options and seed -> identical bytes.
+writes its telemetry as NDJSON, one file per table, and/or straight into the store, plus
+labels.json: the injected attack scenarios with their techniques, time windows, entities and
+the exact rows each produced. Same options and seed -> identical bytes.
 
 Options:
   --days N           days of telemetry ending at --end (default 14)
@@ -26,7 +27,10 @@ Options:
   --seed N           random seed (default 42)
   --end ISO8601      the simulated "now"; nothing is later (default ${DEFAULT_END}).
                      Run queries with --now set to the same instant.
-  --out DIR          output folder (default ./sim-out)
+  --out DIR          output folder (default ./sim-out, unless --store is given)
+  --store DIR        commit the rows to this store (created if missing) for hunt/query
+                     --store; labels.json goes to DIR unless --out is given too. The same
+                     options are only committed once.
   --scenarios LIST   comma-separated scenario names, 'all' (default) or 'none'
   --scale N          multiplies event volume (e.g. 20 for ~100M rows at 500 hosts)
   -h, --help         show this help
@@ -36,8 +40,9 @@ CommonSecurityLog (Palo Alto PAN-OS and Cisco ASA), DnsEvents.
 
 Scenarios: ${scenarioNames().join(', ')}
 
-Load the result with: kqlhunt query --now <end> --data DIR/VMConnection.ndjson --data ...
-(one --data per table file: labels.json in DIR is not a table).
+Load the files with: kqlhunt query --now <end> --data DIR/VMConnection.ndjson --data ...
+(one --data per table file: labels.json in DIR is not a table), or the store with
+kqlhunt query --now <end> --store DIR.
 `;
 
 function integerOption(values: ReturnType<typeof parseCommandArgs>, name: string, fallback: number, allowZero: boolean): number {
@@ -57,6 +62,7 @@ export async function simulateCommand(argv: string[], io: CliIO, isTTY = process
     seed: { type: 'string' },
     end: { type: 'string' },
     out: { type: 'string' },
+    store: { type: 'string' },
     scenarios: { type: 'string' },
     scale: { type: 'string' },
   });
@@ -80,11 +86,15 @@ export async function simulateCommand(argv: string[], io: CliIO, isTTY = process
     if (e instanceof SimulationOptionError) throw new UsageError(`--scenarios: ${e.message}`, 'simulate');
     throw e;
   }
-  const outDir = stringOption(args, 'out') ?? 'sim-out';
+  const storeDir = stringOption(args, 'store');
+  const outDir = stringOption(args, 'out') ?? (storeDir === undefined ? 'sim-out' : undefined);
+  const description = `simulate --days ${days} --hosts ${hosts} --seed ${seed} --scale ${scale} --end ${new Date(endMs).toISOString()}`
+    + (scenarios === undefined ? '' : ` --scenarios ${scenarios.length === 0 ? 'none' : scenarios.join(',')}`);
+  const target = [outDir, storeDir === undefined ? undefined : `store ${storeDir}`].filter((t) => t !== undefined).join(' and ');
 
   const started = Date.now();
-  const result = await new Promise<Extract<WorkerMessage, { kind: 'done' }> | Extract<WorkerMessage, { kind: 'error' }>>((resolve, reject) => {
-    const request: WorkerRequest = { options: { days, hosts, seed, endMs, scale, scenarios }, outDir };
+  const result = await new Promise<Exclude<WorkerMessage, { kind: 'progress' }>>((resolve, reject) => {
+    const request: WorkerRequest = { options: { days, hosts, seed, endMs, scale, scenarios }, outDir, storeDir, description };
     const worker = new Worker(new URL('./simulate-worker.js', import.meta.url), {
       workerData: request,
       resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
@@ -100,17 +110,26 @@ export async function simulateCommand(argv: string[], io: CliIO, isTTY = process
   });
   if (isTTY) io.stderr('\r\x1b[K');
   if (result.kind === 'error') {
-    io.stderr(`kqlhunt simulate: ${result.message} (output folder ${outDir})\n`);
+    io.stderr(`kqlhunt simulate: ${result.message} (writing to ${target})\n`);
     return EXIT_ERROR;
+  }
+  if (result.kind === 'skipped') {
+    io.stderr(`kqlhunt simulate: ${result.message}\n`);
+    return EXIT_OK;
   }
 
   const seconds = (Date.now() - started) / 1000;
   const lines = [
-    `kqlhunt simulate: ${result.totalRows.toLocaleString('en-US')} rows in ${seconds.toFixed(1)} s (${Math.round(result.totalRows / Math.max(seconds, 0.001)).toLocaleString('en-US')} rows/s) -> ${outDir}`,
+    `kqlhunt simulate: ${result.totalRows.toLocaleString('en-US')} rows in ${seconds.toFixed(1)} s (${Math.round(result.totalRows / Math.max(seconds, 0.001)).toLocaleString('en-US')} rows/s) -> ${target}`,
     ...Object.entries(result.rows).map(([t, n]) => `  ${t.padEnd(22)} ${n.toLocaleString('en-US').padStart(14)}`),
-    `  ${result.scenarios} attack scenario(s) in labels.json; ${result.start} .. ${result.end}`,
-    `  query with: kqlhunt query --now ${result.end} --data ${path.join(outDir, 'VMConnection.ndjson')} --data ... (one --data per table file)`,
+    `  ${result.scenarios} attack scenario(s) in ${result.labelsFile}; ${result.start} .. ${result.end}`,
   ];
+  if (storeDir !== undefined) {
+    lines.push(`  store: ${result.storeSegments ?? 0} segment(s), ${((result.storeBytes ?? 0) / 1048576).toFixed(1)} MiB; query with: kqlhunt query --now ${result.end} --store ${storeDir}`);
+  }
+  if (outDir !== undefined) {
+    lines.push(`  query the files with: kqlhunt query --now ${result.end} --data ${path.join(outDir, 'VMConnection.ndjson')} --data ... (one --data per table file)`);
+  }
   io.stderr(lines.join('\n') + '\n');
   return EXIT_OK;
 }

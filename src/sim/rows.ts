@@ -133,6 +133,8 @@ export interface TelemetrySink {
   fields(table: TableName, time: number, fields: FieldList): number;
   rowCount(table: TableName): number;
   totalRows(): number;
+  /** No row stamped before `ms` will arrive any more (a sink may finish its buffers for that time). */
+  finishBefore?(ms: number): void;
 }
 
 /** The initiating-process columns in Defender's order, for rows built as field lists. */

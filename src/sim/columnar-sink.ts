@@ -1,0 +1,434 @@
+// Generated rows straight into engine columns, one buffer per (table, UTC day), cut into
+// segments for the store: no NDJSON text, no per-row objects, strings dictionary-coded as
+// they arrive. Column types come from the table schemas, so the store holds what ingesting
+// the NDJSON files would have produced (plus Type, which the file loader adds as well).
+
+import { BoolColumn, DynamicColumn, NumberColumn, StringColumn, TicksColumn, type Column } from '../kql/data/column.js';
+import type { DynamicValue, ScalarType, TableSchema } from '../kql/types.js';
+import {
+  TABLES, type CiscoAsaRow, type DnsRow, type FieldList, type Initiating, type NetworkRow, type PaloAltoRow, type TableName,
+  type TelemetrySink, type VmConnectionRow,
+} from './rows.js';
+import { MS_PER_DAY } from './time.js';
+
+export interface SegmentData {
+  table: TableName;
+  /** `YYYY-MM-DD`, the UTC day of TimeGenerated. */
+  day: string;
+  rows: number;
+  minMs: number;
+  maxMs: number;
+  columns: { name: string; column: Column }[];
+}
+
+export interface ColumnarSinkOptions {
+  /** Every table's full schema (column types); columns the simulator writes must be in it. */
+  schemas: Record<TableName, TableSchema>;
+  /** Receives each finished segment; the sink keeps no reference to it. */
+  onSegment: (segment: SegmentData) => void;
+  /** Rows per segment (default 262,144, the store writer's default). */
+  segmentRows?: number;
+}
+
+const INITIAL_CAPACITY = 4096;
+
+/** One column being filled; rows it is not given are null (empty for strings). */
+abstract class Builder {
+  length = 0;
+  /** Appends nulls up to `row`, so every builder of a buffer can be finished at its row count. */
+  protected pad(row: number): void {
+    while (this.length < row) this.pushNull();
+  }
+  abstract pushNull(): void;
+  abstract finish(rows: number): Column;
+}
+
+class StringBuilder extends Builder {
+  private codes = new Int32Array(INITIAL_CAPACITY);
+  private readonly dict: string[] = [''];
+  private readonly index = new Map<string, number>([['', 0]]);
+  // Consecutive rows often repeat a value (same host, same server): skip the hash lookup.
+  private lastValue = '';
+  private lastCode = 0;
+  constructor(private readonly type: 'string' | 'guid') { super(); }
+
+  add(row: number, value: string): void {
+    if (this.length < row) this.pad(row);
+    let code: number;
+    if (value === this.lastValue) code = this.lastCode;
+    else {
+      let found = this.index.get(value);
+      if (found === undefined) {
+        found = this.dict.length;
+        this.dict.push(value);
+        this.index.set(value, found);
+      }
+      code = found;
+      this.lastValue = value;
+      this.lastCode = code;
+    }
+    if (this.length === this.codes.length) this.codes = grow(this.codes);
+    this.codes[this.length++] = code;
+  }
+
+  pushNull(): void {
+    if (this.length === this.codes.length) this.codes = grow(this.codes);
+    this.codes[this.length++] = 0;
+  }
+
+  finish(rows: number): Column {
+    this.pad(rows);
+    return new StringColumn(this.type, this.codes.slice(0, rows), this.dict);
+  }
+}
+
+class NumberBuilder extends Builder {
+  private values: Float64Array | Int32Array;
+  private nulls: Uint8Array | null = null;
+  constructor(private readonly type: 'int' | 'long' | 'real' | 'decimal') {
+    super();
+    this.values = type === 'int' ? new Int32Array(INITIAL_CAPACITY) : new Float64Array(INITIAL_CAPACITY);
+  }
+
+  add(row: number, value: number): void {
+    if (this.length < row) this.pad(row);
+    if (this.length === this.values.length) this.resize();
+    this.values[this.length++] = value;
+  }
+
+  pushNull(): void {
+    if (this.length === this.values.length) this.resize();
+    this.nulls ??= new Uint8Array(this.values.length);
+    this.nulls[this.length++] = 1;
+  }
+
+  private resize(): void {
+    this.values = grow(this.values);
+    if (this.nulls !== null) this.nulls = grow(this.nulls);
+  }
+
+  finish(rows: number): Column {
+    this.pad(rows);
+    return new NumberColumn(this.type, this.values.slice(0, rows), this.nulls === null ? null : this.nulls.slice(0, rows));
+  }
+}
+
+class TimeBuilder extends Builder {
+  private ms = new Float64Array(INITIAL_CAPACITY);
+  private nulls: Uint8Array | null = null;
+
+  add(row: number, ms: number): void {
+    if (this.length < row) this.pad(row);
+    if (this.length === this.ms.length) this.resize();
+    this.ms[this.length++] = Math.floor(ms);
+  }
+
+  pushNull(): void {
+    if (this.length === this.ms.length) this.resize();
+    this.nulls ??= new Uint8Array(this.ms.length);
+    this.nulls[this.length++] = 1;
+  }
+
+  private resize(): void {
+    this.ms = grow(this.ms);
+    if (this.nulls !== null) this.nulls = grow(this.nulls);
+  }
+
+  finish(rows: number): Column {
+    this.pad(rows);
+    return new TicksColumn('datetime', this.ms.slice(0, rows), null, this.nulls === null ? null : this.nulls.slice(0, rows));
+  }
+}
+
+/** Rare (AdditionalFields): plain values. */
+class DynamicBuilder extends Builder {
+  private readonly values: DynamicValue[] = [];
+  add(row: number, value: DynamicValue): void {
+    if (this.length < row) this.pad(row);
+    this.values.push(value);
+    this.length++;
+  }
+  pushNull(): void {
+    this.values.push(null);
+    this.length++;
+  }
+  finish(rows: number): Column {
+    this.pad(rows);
+    return new DynamicColumn(this.values.slice(0, rows));
+  }
+}
+
+class BoolBuilder extends Builder {
+  private readonly values: (boolean | null)[] = [];
+  add(row: number, value: boolean): void {
+    if (this.length < row) this.pad(row);
+    this.values.push(value);
+    this.length++;
+  }
+  pushNull(): void {
+    this.values.push(null);
+    this.length++;
+  }
+  finish(rows: number): Column {
+    this.pad(rows);
+    const nulls = this.values.some((v) => v === null) ? Uint8Array.from(this.values, (v) => (v === null ? 1 : 0)) : null;
+    return new BoolColumn(Uint8Array.from(this.values, (v) => (v === true ? 1 : 0)), nulls);
+  }
+}
+
+function grow<T extends Int32Array | Float64Array | Uint8Array>(a: T): T {
+  const bigger = new (a.constructor as { new(n: number): T })(a.length * 2);
+  bigger.set(a);
+  return bigger;
+}
+
+type AnyBuilder = StringBuilder | NumberBuilder | TimeBuilder | DynamicBuilder | BoolBuilder;
+
+function newBuilder(type: ScalarType): AnyBuilder {
+  switch (type) {
+    case 'string': case 'guid': return new StringBuilder(type);
+    case 'int': case 'long': case 'real': case 'decimal': return new NumberBuilder(type);
+    case 'datetime': return new TimeBuilder();
+    case 'dynamic': return new DynamicBuilder();
+    case 'bool': return new BoolBuilder();
+    case 'timespan': break;
+  }
+  throw new Error(`internal: the simulator writes no ${type} columns`);
+}
+
+/** The columns of one row kind, in the order its rows fill them. */
+type Layout = readonly string[];
+
+const INITIATING: Layout = [
+  'DeviceId', 'DeviceName', 'InitiatingProcessFileName', 'InitiatingProcessFolderPath', 'InitiatingProcessCommandLine',
+  'InitiatingProcessId', 'InitiatingProcessSHA1', 'InitiatingProcessFileSize', 'InitiatingProcessIntegrityLevel',
+  'InitiatingProcessParentFileName', 'InitiatingProcessAccountDomain', 'InitiatingProcessAccountName',
+  'InitiatingProcessAccountSid', 'InitiatingProcessAccountUpn',
+];
+const DNS: Layout = ['TimeGenerated', 'Computer', 'EventId', 'SubType', 'ClientIP', 'Name', 'QueryType', 'Result', 'ResultCode', 'IPAddresses'];
+const NETWORK: Layout = [
+  'TimeGenerated', 'Timestamp', ...INITIATING, 'ActionType', 'RemoteIP', 'RemotePort', 'RemoteUrl', 'RemoteIPType',
+  'LocalIP', 'LocalPort', 'LocalIPType', 'Protocol', 'ReportId', 'AdditionalFields',
+];
+const VM: Layout = [
+  'TimeGenerated', 'Computer', 'AgentId', 'Process', 'ProcessName', 'SourceIp', 'DestinationIp', 'DestinationPort', 'Protocol',
+  'Direction', 'RemoteIp', 'RemoteCountry', 'BytesSent', 'BytesReceived', 'LinksEstablished', 'LinksTerminated', 'ResponseTimeMax',
+  'MaliciousIp', 'IndicatorThreatType', 'Description', 'Confidence', 'Severity', 'TLPLevel',
+];
+const PALO_ALTO: Layout = [
+  'TimeGenerated', 'DeviceVendor', 'DeviceProduct', 'DeviceEventClassID', 'Activity', 'DeviceAction', 'SimplifiedDeviceAction',
+  'ApplicationProtocol', 'Protocol', 'SourceIP', 'SourcePort', 'DestinationIP', 'DestinationPort', 'SourceTranslatedAddress',
+  'SourceTranslatedPort', 'SentBytes', 'ReceivedBytes', 'SourceUserName', 'RequestURL', 'RequestMethod', 'RequestClientApplication',
+  'DeviceName', 'DeviceCustomString1', 'DeviceCustomString1Label', 'DeviceCustomString2', 'DeviceCustomString2Label',
+  'DeviceCustomNumber1', 'DeviceCustomNumber1Label', 'DeviceCustomNumber3', 'DeviceCustomNumber3Label',
+];
+const CISCO_ASA: Layout = [
+  'TimeGenerated', 'DeviceVendor', 'DeviceProduct', 'DeviceVersion', 'DeviceEventClassID', 'Activity', 'LogSeverity',
+  'CommunicationDirection', 'Protocol', 'SourceIP', 'SourcePort', 'DestinationIP', 'DestinationPort', 'SourceTranslatedAddress',
+  'DeviceName', 'Message',
+];
+
+const enum Kind { Dns, Network, Vm, PaloAlto, CiscoAsa }
+const KIND_LAYOUTS: readonly Layout[] = [DNS, NETWORK, VM, PALO_ALTO, CISCO_ASA];
+
+class DayBuffer {
+  rows = 0;
+  minMs = Number.POSITIVE_INFINITY;
+  maxMs = Number.NEGATIVE_INFINITY;
+  /** In first-use order, which is the order segments list their columns. */
+  readonly columns = new Map<string, AnyBuilder>();
+  private readonly kinds: (AnyBuilder[] | undefined)[] = [];
+  constructor(readonly dayStart: number, private readonly types: ReadonlyMap<string, ScalarType>, private readonly table: TableName) {}
+
+  column(name: string): AnyBuilder {
+    let b = this.columns.get(name);
+    if (b === undefined) {
+      const type = this.types.get(name);
+      if (type === undefined) throw new Error(`internal: the ${this.table} schema has no column '${name}'`);
+      this.columns.set(name, (b = newBuilder(type)));
+    }
+    return b;
+  }
+
+  /** The builders of a row kind's columns, in its layout's order (looked up once per buffer). */
+  kind(kind: Kind): AnyBuilder[] {
+    return (this.kinds[kind] ??= KIND_LAYOUTS[kind]!.map((name) => this.column(name)));
+  }
+
+  /** Starts a row at `ms`; returns its index in the buffer. */
+  begin(ms: number): number {
+    if (ms < this.minMs) this.minMs = ms;
+    if (ms > this.maxMs) this.maxMs = ms;
+    return this.rows++;
+  }
+}
+
+/** Writes numbers through the column's type: int columns keep int32, others doubles. */
+const num = (b: AnyBuilder, row: number, v: number): void => (b as NumberBuilder).add(row, v);
+const str = (b: AnyBuilder, row: number, v: string): void => (b as StringBuilder).add(row, v);
+const time = (b: AnyBuilder, row: number, ms: number): void => (b as TimeBuilder).add(row, ms);
+
+export class ColumnarSink implements TelemetrySink {
+  private readonly buffers: Record<TableName, Map<number, DayBuffer>>;
+  private readonly types: Record<TableName, ReadonlyMap<string, ScalarType>>;
+  private readonly counts: Record<TableName, number>;
+  private readonly segmentRows: number;
+
+  constructor(private readonly options: ColumnarSinkOptions) {
+    this.segmentRows = options.segmentRows ?? 262_144;
+    this.buffers = Object.fromEntries(TABLES.map((t) => [t, new Map()])) as Record<TableName, Map<number, DayBuffer>>;
+    this.counts = Object.fromEntries(TABLES.map((t) => [t, 0])) as Record<TableName, number>;
+    this.types = Object.fromEntries(TABLES.map((t) => {
+      const schema = options.schemas[t];
+      if (schema === undefined) throw new Error(`no schema for table ${t}`);
+      return [t, new Map<string, ScalarType>(schema.map((c) => [c.name, c.type]))];
+    })) as unknown as Record<TableName, ReadonlyMap<string, ScalarType>>;
+  }
+
+  private buffer(table: TableName, ms: number): DayBuffer {
+    const dayStart = Math.floor(ms / MS_PER_DAY) * MS_PER_DAY;
+    const days = this.buffers[table];
+    let buf = days.get(dayStart);
+    if (buf === undefined) days.set(dayStart, (buf = new DayBuffer(dayStart, this.types[table], table)));
+    return buf;
+  }
+
+  /** Ends a row: counts it, cuts the buffer when full; returns the row's index in its table. */
+  private end(table: TableName, buf: DayBuffer): number {
+    if (buf.rows >= this.segmentRows) this.cut(table, buf);
+    return this.counts[table]++;
+  }
+
+  dns(r: DnsRow): number {
+    const buf = this.buffer('DnsEvents', r.time);
+    const c = buf.kind(Kind.Dns);
+    const i = buf.begin(r.time);
+    time(c[0]!, i, r.time); str(c[1]!, i, r.computer); num(c[2]!, i, r.eventId); str(c[3]!, i, 'LookupQuery');
+    str(c[4]!, i, r.clientIp); str(c[5]!, i, r.name); str(c[6]!, i, r.queryType); str(c[7]!, i, r.result);
+    num(c[8]!, i, r.resultCode); str(c[9]!, i, r.ipAddresses);
+    return this.end('DnsEvents', buf);
+  }
+
+  network(r: NetworkRow): number {
+    const buf = this.buffer('DeviceNetworkEvents', r.time);
+    const c = buf.kind(Kind.Network);
+    const i = buf.begin(r.time);
+    time(c[0]!, i, r.time); time(c[1]!, i, r.time);
+    initiating(c, 2, i, r.initiating);
+    const k = 2 + INITIATING.length;
+    str(c[k]!, i, r.actionType); str(c[k + 1]!, i, r.remoteIp); num(c[k + 2]!, i, r.remotePort); str(c[k + 3]!, i, r.remoteUrl);
+    str(c[k + 4]!, i, r.remoteIpType); str(c[k + 5]!, i, r.localIp); num(c[k + 6]!, i, r.localPort); str(c[k + 7]!, i, 'Private');
+    str(c[k + 8]!, i, r.protocol); num(c[k + 9]!, i, r.reportId);
+    if (r.additionalFields !== '') (c[k + 10] as DynamicBuilder).add(i, JSON.parse(r.additionalFields) as DynamicValue);
+    return this.end('DeviceNetworkEvents', buf);
+  }
+
+  vmConnection(r: VmConnectionRow): number {
+    const buf = this.buffer('VMConnection', r.time);
+    const c = buf.kind(Kind.Vm);
+    const i = buf.begin(r.time);
+    const vp = r.vmProcess;
+    time(c[0]!, i, r.time); str(c[1]!, i, vp.host.computer); str(c[2]!, i, vp.host.agentId); str(c[3]!, i, vp.processId);
+    str(c[4]!, i, vp.processName); str(c[5]!, i, r.sourceIp); str(c[6]!, i, r.destinationIp); num(c[7]!, i, r.destinationPort);
+    str(c[8]!, i, r.protocol); str(c[9]!, i, r.direction); str(c[10]!, i, r.remoteIp);
+    if (r.remoteCountry !== '') str(c[11]!, i, r.remoteCountry);
+    num(c[12]!, i, r.bytesSent); num(c[13]!, i, r.bytesReceived); num(c[14]!, i, 1); num(c[15]!, i, 1); num(c[16]!, i, r.responseTimeMax);
+    if (r.indicatorThreatType !== '') {
+      str(c[17]!, i, r.remoteIp); str(c[18]!, i, r.indicatorThreatType); str(c[19]!, i, r.description);
+      str(c[20]!, i, '80'); num(c[21]!, i, 2); str(c[22]!, i, 'Amber');
+    }
+    return this.end('VMConnection', buf);
+  }
+
+  paloAlto(r: PaloAltoRow): number {
+    const buf = this.buffer('CommonSecurityLog', r.time);
+    const c = buf.kind(Kind.PaloAlto);
+    const i = buf.begin(r.time);
+    const url = r.kind === 'url';
+    time(c[0]!, i, r.time); str(c[1]!, i, 'Palo Alto Networks'); str(c[2]!, i, 'PAN-OS');
+    str(c[3]!, i, url ? 'url' : 'end'); str(c[4]!, i, url ? 'THREAT' : 'TRAFFIC'); str(c[5]!, i, url ? 'alert' : 'allow');
+    if (url) str(c[6]!, i, 'Alert');
+    str(c[7]!, i, r.applicationProtocol); str(c[8]!, i, r.protocol); str(c[9]!, i, r.sourceIp); num(c[10]!, i, r.sourcePort);
+    str(c[11]!, i, r.destinationIp); num(c[12]!, i, r.destinationPort); str(c[13]!, i, r.natIp); num(c[14]!, i, r.natPort);
+    if (!url) { num(c[15]!, i, r.sentBytes); num(c[16]!, i, r.receivedBytes); }
+    if (r.sourceUserName !== '') str(c[17]!, i, r.sourceUserName);
+    if (url) { str(c[18]!, i, r.requestUrl); str(c[19]!, i, r.requestMethod); str(c[20]!, i, r.userAgent); }
+    str(c[21]!, i, r.deviceName); str(c[22]!, i, 'allow-outbound-internet'); str(c[23]!, i, 'Rule');
+    if (url) { str(c[24]!, i, 'unknown'); str(c[25]!, i, 'URL Category'); }
+    num(c[26]!, i, r.sessionId); str(c[27]!, i, 'SessionID');
+    if (!url) { num(c[28]!, i, r.elapsedSeconds); str(c[29]!, i, 'Elapsed time in seconds'); }
+    return this.end('CommonSecurityLog', buf);
+  }
+
+  ciscoAsa(r: CiscoAsaRow): number {
+    const buf = this.buffer('CommonSecurityLog', r.time);
+    const c = buf.kind(Kind.CiscoAsa);
+    const i = buf.begin(r.time);
+    time(c[0]!, i, r.time); str(c[1]!, i, 'Cisco'); str(c[2]!, i, 'ASA'); str(c[3]!, i, '9.18'); str(c[4]!, i, r.eventId);
+    str(c[5]!, i, `Teardown ${r.protocol} connection`); str(c[6]!, i, '6'); str(c[7]!, i, 'Outbound'); str(c[8]!, i, r.protocol);
+    str(c[9]!, i, r.sourceIp); num(c[10]!, i, r.sourcePort); str(c[11]!, i, r.destinationIp); num(c[12]!, i, r.destinationPort);
+    str(c[13]!, i, r.natIp); str(c[14]!, i, r.deviceName); str(c[15]!, i, r.message);
+    return this.end('CommonSecurityLog', buf);
+  }
+
+  fields(table: TableName, ms: number, fields: FieldList): number {
+    const buf = this.buffer(table, ms);
+    const i = buf.begin(ms);
+    for (const [name, value] of fields) {
+      const b = buf.column(name);
+      if (b instanceof StringBuilder) b.add(i, String(value));
+      else if (b instanceof NumberBuilder) b.add(i, Number(value));
+      else if (b instanceof TimeBuilder) b.add(i, typeof value === 'number' ? value : Date.parse(value));
+      else throw new Error(`internal: ${table}.${name} is not a string, number or datetime column`);
+    }
+    return this.end(table, buf);
+  }
+
+  rowCount(table: TableName): number {
+    return this.counts[table];
+  }
+
+  totalRows(): number {
+    let n = 0;
+    for (const t of TABLES) n += this.counts[t];
+    return n;
+  }
+
+  /**
+   * Cuts the buffers of days that ended before `ms`: called as the simulation moves on, so
+   * memory holds about a day of rows whatever the length of the run. A late row for a cut
+   * day (a long flow's end) simply starts another segment.
+   */
+  finishBefore(ms: number): void {
+    for (const table of TABLES) {
+      for (const buf of [...this.buffers[table].values()]) {
+        if (buf.dayStart + MS_PER_DAY <= ms && buf.rows > 0) this.cut(table, buf);
+      }
+    }
+  }
+
+  /** Cuts everything still buffered. */
+  close(): void {
+    this.finishBefore(Number.POSITIVE_INFINITY);
+  }
+
+  private cut(table: TableName, buf: DayBuffer): void {
+    this.buffers[table].delete(buf.dayStart);
+    const columns = [...buf.columns.entries()].map(([name, b]) => ({ name, column: b.finish(buf.rows) }));
+    // Log Analytics stamps every row with its table's name; the file loader adds it too.
+    if (this.types[table].get('Type') === 'string') columns.push({ name: 'Type', column: new StringColumn('string', new Int32Array(buf.rows), [table]) });
+    this.options.onSegment({
+      table, day: new Date(buf.dayStart).toISOString().slice(0, 10), rows: buf.rows, minMs: Math.floor(buf.minMs), maxMs: Math.floor(buf.maxMs), columns,
+    });
+  }
+}
+
+function initiating(c: AnyBuilder[], at: number, row: number, ini: Initiating): void {
+  const { host, process, account } = ini;
+  str(c[at]!, row, host.deviceId); str(c[at + 1]!, row, host.deviceName);
+  str(c[at + 2]!, row, process.name); str(c[at + 3]!, row, process.folder); str(c[at + 4]!, row, ini.commandLine);
+  num(c[at + 5]!, row, ini.processId); str(c[at + 6]!, row, process.sha1); num(c[at + 7]!, row, process.fileSize);
+  str(c[at + 8]!, row, process.integrity); str(c[at + 9]!, row, process.parent);
+  str(c[at + 10]!, row, account.domain); str(c[at + 11]!, row, account.name); str(c[at + 12]!, row, account.sid);
+  str(c[at + 13]!, row, account.upn);
+}
