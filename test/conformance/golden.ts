@@ -190,7 +190,7 @@ function showRow(types: ScalarType[], row: Scalar[]): string {
 export function runCase(c: GoldenCase): { pass: boolean; reason?: string } {
   let result;
   try {
-    result = query(c.query, { tables: new Map(), now: nowTicks(c.now), maxRows: 1_000_000, timeoutMs: 20_000 });
+    result = query(c.query, { tables: new Map(), now: nowTicks(c.now), maxRows: 2_000_000, timeoutMs: 20_000 });
   } catch (e) {
     return { pass: false, reason: `error: ${(e as Error).message.split('\n')[0]}` };
   }
