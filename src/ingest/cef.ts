@@ -136,10 +136,12 @@ export function parseCefHeader(text: string, start: number): { header: CefHeader
   let pos = start;
   let current = '';
   let segmentStart = pos;
+  // The first backslash at or after pos (searched again only once pos passes it).
+  let slash = text.indexOf('\\', pos);
   while (fields.length < 7) {
     const pipe = text.indexOf('|', pos);
     if (pipe < 0) return undefined;
-    const slash = text.indexOf('\\', pos);
+    if (slash >= 0 && slash < pos) slash = text.indexOf('\\', pos);
     if (slash >= 0 && slash < pipe) {
       // `\|` and `\\` are the header's escapes; any other backslash is kept as written.
       const next = text[slash + 1];

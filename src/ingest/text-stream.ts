@@ -2,6 +2,7 @@
 // byte-order marks (UTF-8, UTF-16 LE/BE), invalid UTF-8 (replaced by U+FFFD, reported), and
 // streams cut short: the text decoded before a gzip error is delivered, then the error.
 
+import { isAscii } from 'node:buffer';
 import { Readable } from 'node:stream';
 import { TextDecoder } from 'node:util';
 import zlib from 'node:zlib';
@@ -48,12 +49,27 @@ export async function* decodeStream(source: AsyncIterable<Buffer | string>, stat
     })();
   }
   let decoder: TextDecoder | undefined;
+  let firstChunk = true;
+  // While every chunk so far was pure ASCII the decoder has nothing pending, and a chunk that
+  // is ASCII too reads the same as latin1, which skips UTF-8 decoding (most logs never leave this).
+  let asciiSoFar = true;
+  let bypassed = false;
   for await (const chunk of bytes) {
-    if (decoder === undefined) {
+    if (firstChunk) {
+      firstChunk = false;
       if (chunk[0] === 0xff && chunk[1] === 0xfe) state.encoding = 'utf-16le';
       else if (chunk[0] === 0xfe && chunk[1] === 0xff) state.encoding = 'utf-16be';
-      decoder = new TextDecoder(state.encoding);
     }
+    if (asciiSoFar && state.encoding === 'utf-8' && isAscii(chunk)) {
+      if (chunk.length > 0) {
+        bypassed = true;
+        yield chunk.toString('latin1');
+      }
+      continue;
+    }
+    asciiSoFar = false;
+    // A decoder that starts mid-stream must not take U+FEFF there for a byte-order mark.
+    decoder ??= new TextDecoder(state.encoding, { ignoreBOM: bypassed });
     const text = decoder.decode(chunk, { stream: true });
     if (!state.replacedInvalidBytes && text.indexOf('\uFFFD') >= 0) state.replacedInvalidBytes = true;
     if (text !== '') yield text;

@@ -9,6 +9,7 @@ import {
 } from '../../src/ingest/convert.js';
 import { parseCefExtension } from '../../src/ingest/cef.js';
 import { RowShapes } from '../../src/ingest/row-shapes.js';
+import { decodeStream, type DecodeState } from '../../src/ingest/text-stream.js';
 import { parseDatetimeString } from '../../src/kql/values/datetime.js';
 import {
   referenceParseBsdTimestamp, referenceParseCefExtension, referenceToInt, referenceToLong, referenceToReal,
@@ -101,4 +102,28 @@ test('RowShapes makes the object that assigning the keys in order makes, before 
       assert.equal(Object.getPrototypeOf(row), Object.getPrototypeOf(expected));
     }
   }), { numRuns: 400 });
+});
+
+test('decodeStream: ASCII chunks read as latin1 still decode every stream as one TextDecoder over all its bytes would', async () => {
+  const fragments = [
+    'plain ascii line\n', 'a', '\n', 'caf\u00e9', '\u20ac', '\ud83d\ude00', '\ufeff', '\u0000',
+  ].map((t) => Buffer.from(t, 'utf8'));
+  const invalid = [Buffer.from([0xff]), Buffer.from([0xc3]), Buffer.from([0xe2, 0x82]), Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from([0x80])];
+  const piece = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...fragments) }, { weight: 1, arbitrary: fc.constantFrom(...invalid) });
+  await fc.assert(fc.asyncProperty(fc.array(piece, { maxLength: 30 }), fc.array(fc.nat(40), { maxLength: 8 }), async (pieces, cuts) => {
+    const all = Buffer.concat(pieces);
+    const points = [...new Set(cuts.map((c) => Math.min(c, all.length)))].sort((a, b) => a - b);
+    const chunks: Buffer[] = [];
+    let from = 0;
+    for (const p of [...points, all.length]) {
+      chunks.push(all.subarray(from, p));
+      from = p;
+    }
+    const state: DecodeState = { bytesIn: 0, gzip: false, encoding: 'utf-8', replacedInvalidBytes: false };
+    let text = '';
+    for await (const t of decodeStream((async function* () { yield* chunks; })(), state)) text += t;
+    const expected = new TextDecoder('utf-8').decode(all);
+    assert.equal(text, expected, JSON.stringify(chunks.map((c) => [...c])));
+    if (state.encoding === 'utf-8') assert.equal(state.replacedInvalidBytes, expected.includes('\ufffd'));
+  }), { numRuns: 1000 });
 });
