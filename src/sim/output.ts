@@ -109,7 +109,7 @@ class RowBytes {
     this.pos = p;
     do {
       const q = Math.floor(n / 10);
-      buf[--p] = 48 + n - q * 10;
+      buf[--p] = 48 + (n - q * 10);
       n = q;
     } while (n > 0);
   }

@@ -62,3 +62,23 @@ test('simulate usage errors name the flag', async () => {
   assert.equal(help.code, 0);
   assert.match(help.stdout, /--scenarios LIST/);
 });
+
+test('simulate --store commits every row to the store once; the same options again are skipped', async () => {
+  const store = path.join(base, 'store');
+  const args = ['simulate', '--days', '1', '--hosts', '15', '--scale', '0.2', '--seed', '9', '--store', store];
+  const first = await runCli([...args, '--out', path.join(base, 'files')]);
+  assert.equal(first.code, 0, first.stderr);
+  assert.match(first.stderr, /segment\(s\)/);
+  const labels = JSON.parse(fs.readFileSync(path.join(base, 'files', 'labels.json'), 'utf8')) as { end: string };
+  const counted = await runCli(['query', '--now', labels.end, '--store', store, '--format', 'json',
+    'union withsource=T DeviceNetworkEvents, VMConnection, DnsEvents, CommonSecurityLog, DeviceFileEvents, DeviceProcessEvents | summarize n = count() by T, Type | order by T asc']);
+  assert.equal(counted.code, 0, counted.stderr);
+  const rows = (JSON.parse(counted.stdout) as { rows: [string, string, number][] }).rows;
+  const lines = (t: string): number => fs.readFileSync(path.join(base, 'files', `${t}.ndjson`), 'utf8').split('\n').filter((l) => l !== '').length;
+  assert.deepEqual(rows, [...TABLES].sort().map((t) => [t, t, lines(t)]));
+  const again = await runCli(args);
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stderr, /already in the store/);
+  const recount = await runCli(['query', '--now', labels.end, '--store', store, '--format', 'json', 'DnsEvents | count']);
+  assert.deepEqual((JSON.parse(recount.stdout) as { rows: number[][] }).rows, [[lines('DnsEvents')]]);
+});
