@@ -127,7 +127,7 @@ function parseJsonCell(text: string): DynamicValue | undefined {
 /** Whether a printed cell shows the value of the given type. */
 export function cellAgrees(type: ScalarType, expectedText: string, actual: Scalar): boolean {
   const e = stripMarkdown(expectedText);
-  const isNullText = e === '' || e.toLowerCase() === 'null';
+  const isNullText = e === '' || e.toLowerCase() === 'null' || e.toLowerCase() === '(null)';
   if (actual === null || (type === 'string' && actual === '')) return isNullText || (type === 'dynamic' && e === 'null');
   switch (type) {
     case 'bool': return (e.toLowerCase() === 'true' || e === '1') === actual && /^(true|false|0|1)$/i.test(e);

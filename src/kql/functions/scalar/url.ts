@@ -112,6 +112,14 @@ export function parsePath(path: string): DynamicValue {
 }
 
 export const urlFunctions: readonly ScalarFunctionDef[] = [
+  // ADX matches user agents against a large, unpublished pattern database (ua-parser style);
+  // declared so queries type-check, and refused at run time rather than approximated.
+  {
+    kind: 'scalar',
+    name: 'parse_user_agent',
+    params: [{ name: 'user_agent', types: ['string'] }, { name: 'look_for', types: ['string', 'dynamic'], optional: true }],
+    returns: 'dynamic',
+  },
   {
     kind: 'scalar',
     name: 'parse_url',
