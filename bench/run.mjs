@@ -1,10 +1,12 @@
 // npm run bench: kqlhunt's engine against DuckDB on the same in-memory data, in one process.
-// Each query runs once to warm up, then REPEAT times; the median is reported, with the ratio
-// kqlhunt / DuckDB (lower is better; <= 1 means kqlhunt is as fast or faster).
+// Each query runs once to warm up, then REPEAT times alternating the two engines; the median and
+// the best time are reported, with the ratio kqlhunt / DuckDB (lower is better; <= 1 means
+// kqlhunt is as fast or faster). The best-of ratio is the steadier one on a busy machine.
 //
 //   node --expose-gc bench/run.mjs [--rows N] [--repeat N] [--only q1,q2,join,series]
 
 import { DuckDBDataChunk, DuckDBInstance, BIGINT, DOUBLE, INTEGER, VARCHAR } from '@duckdb/node-api';
+import os from 'node:os';
 import { query } from '../dist/src/kql/index.js';
 import { NumberColumn, StringColumn } from '../dist/src/kql/data/column.js';
 import { HOURS, START_MS, firewallTable, rawBytes, rng } from './data.mjs';
@@ -31,19 +33,6 @@ const memTimer = setInterval(sampleMemory, 5);
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
-}
-
-async function timed(fn) {
-  await fn();
-  const times = [];
-  for (let i = 0; i < REPEAT; i++) {
-    gc();
-    const t0 = performance.now();
-    await fn();
-    times.push(performance.now() - t0);
-    sampleMemory();
-  }
-  return median(times);
 }
 
 const mb = (b) => (b / 1048576).toFixed(0) + ' MB';
@@ -154,23 +143,39 @@ const QUERIES = [
   },
 ];
 
-console.log(`kqlhunt vs DuckDB — ${ROWS.toLocaleString('en-US')} rows, median of ${REPEAT} runs after a warm-up`);
+console.log(`kqlhunt vs DuckDB — ${ROWS.toLocaleString('en-US')} rows, ${REPEAT} alternating runs after a warm-up; machine: ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)}`);
 console.log(`data generated in ${genMs.toFixed(0)} ms; DuckDB loaded in ${duckLoadMs.toFixed(0)} ms`);
 console.log('');
 const results = [];
 for (const q of QUERIES.filter((x) => ONLY.includes(x.id))) {
   let kqlRows = 0, sqlRows = 0;
-  const kqlMs = await timed(() => { kqlRows = query(q.kql, { tables }).table.length; });
-  const sqlMs = await timed(async () => { sqlRows = (await db.runAndReadAll(q.sql)).currentRowCount; });
-  const ratio = kqlMs / sqlMs;
+  // Alternate the engines run by run, so a burst of load elsewhere on the machine hits both.
+  const kql = [], sql = [];
+  query(q.kql, { tables });
+  await db.runAndReadAll(q.sql);
+  for (let i = 0; i < REPEAT; i++) {
+    gc();
+    let t = performance.now();
+    kqlRows = query(q.kql, { tables }).table.length;
+    kql.push(performance.now() - t);
+    sampleMemory();
+    gc();
+    t = performance.now();
+    sqlRows = (await db.runAndReadAll(q.sql)).currentRowCount;
+    sql.push(performance.now() - t);
+  }
+  const kqlMs = median(kql), sqlMs = median(sql);
+  const kqlBest = Math.min(...kql), sqlBest = Math.min(...sql);
+  const ratio = kqlMs / sqlMs, bestRatio = kqlBest / sqlBest;
   const ok = ratio <= q.target && (q.maxMs === undefined || kqlMs < q.maxMs);
-  results.push({ ...q, kqlMs, sqlMs, ratio, ok, kqlRows, sqlRows });
+  results.push({ ...q, kqlMs, sqlMs, ratio, bestRatio, kqlBest, sqlBest, ok, kqlRows, sqlRows });
   console.log(`${q.title}`);
-  console.log(`  kqlhunt ${kqlMs.toFixed(1).padStart(8)} ms (${kqlRows} rows)   DuckDB ${sqlMs.toFixed(1).padStart(8)} ms (${sqlRows} rows)   ratio ${ratio.toFixed(2)}x  target <= ${q.target}x${q.maxMs ? ` and < ${q.maxMs} ms` : ''}  ${ok ? 'OK' : 'MISSED'}`);
+  console.log(`  median: kqlhunt ${kqlMs.toFixed(1).padStart(8)} ms (${kqlRows} rows)   DuckDB ${sqlMs.toFixed(1).padStart(8)} ms (${sqlRows} rows)   ratio ${ratio.toFixed(2)}x  target <= ${q.target}x${q.maxMs ? ` and < ${q.maxMs} ms` : ''}  ${ok ? 'OK' : 'MISSED'}`);
+  console.log(`  best:   kqlhunt ${kqlBest.toFixed(1).padStart(8)} ms              DuckDB ${sqlBest.toFixed(1).padStart(8)} ms              ratio ${bestRatio.toFixed(2)}x`);
 }
 clearInterval(memTimer);
 sampleMemory();
 const raw = rawBytes(fw) + rawBytes(assetTable);
 console.log('');
 console.log(`memory: raw column bytes ${mb(raw)}; peak JS heap + array buffers ${mb(peakHeap)} (${(peakHeap / raw).toFixed(2)}x raw); peak RSS ${mb(peakRss)} (includes DuckDB's own copy)`);
-if (args.includes('--json')) console.log(JSON.stringify({ rows: ROWS, results: results.map(({ id, kqlMs, sqlMs, ratio, ok }) => ({ id, kqlMs, sqlMs, ratio, ok })), raw, peakHeap, peakRss }));
+if (args.includes('--json')) console.log(JSON.stringify({ rows: ROWS, results: results.map(({ id, kqlMs, sqlMs, ratio, bestRatio, ok }) => ({ id, kqlMs, sqlMs, ratio, bestRatio, ok })), raw, peakHeap, peakRss }));

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { q, run, table } from './helpers.js';
+import { q, rows, run, table } from './helpers.js';
+import { formatScalar } from '../../src/kql/values/format.js';
 
 const E = table('Host:string, User:string, Bytes:long, T:datetime', [
   ['h1', 'alice', 10, 638396640000000000n],
@@ -71,4 +72,29 @@ test('property: grouped counts sum to the row count and match a naive count', ()
     assert.equal(got.length, naive.size);
     for (const [k, n, c] of got) assert.equal(c, naive.get(`${k}|${n}`));
   }), { numRuns: 50 });
+});
+
+test('property: multi-key grouping (strings from several dictionaries, numbers with null/NaN/-0, datetimes with sub-ms ticks) matches a naive grouping', async () => {
+  const fcm = (await import('fast-check')).default;
+  const key = fcm.record({
+    s: fcm.constantFrom('a', 'b', 'A', ''),
+    n: fcm.constantFrom<number | null>(0, -0, 1, 2.5, NaN, null),
+    t: fcm.constantFrom<bigint | null>(638396640000000000n, 638396640000000001n, 638396640000010000n, null),
+  });
+  fcm.assert(fcm.property(fcm.array(key, { maxLength: 40 }), fcm.array(key, { maxLength: 40 }), (xs, ys) => {
+    // Two batches with different dictionaries, concatenated only by the engine's own batching.
+    const part = (rs: typeof xs) => table('s:string, n:real, t:datetime', rs.map((r) => [r.s, r.n, r.t]));
+    const schemaOf = [{ name: 's', type: 'string' as const }, { name: 'n', type: 'real' as const }, { name: 't', type: 'datetime' as const }];
+    const both = [part(xs), part(ys)];
+    const T = { schema: schemaOf, batches: () => both.filter((b) => b.length > 0) };
+    const got = rows(run('T | summarize c = count() by s, n, t', { T: T as never }));
+    const numKey = (n: unknown): string => (n === null ? 'null' : Number.isNaN(n as number) ? 'NaN' : String((n as number) === 0 ? 0 : n));
+    const naive = new Map<string, number>();
+    for (const r of [...xs, ...ys]) {
+      const k = `${r.s}|${numKey(r.n)}|${r.t === null ? 'null' : formatScalar('datetime', r.t)}`;
+      naive.set(k, (naive.get(k) ?? 0) + 1);
+    }
+    const grouped = got.map((g: unknown[]) => `${g[0]}|${numKey(g[1])}|${g[2] === null ? 'null' : g[2]}=${g[3]}`).sort();
+    assert.deepEqual(grouped, [...naive].map(([k, c]) => `${k}=${c}`).sort());
+  }), { numRuns: 100 });
 });
