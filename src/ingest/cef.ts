@@ -279,6 +279,12 @@ interface CefColumn {
   column: CslColumn;
 }
 
+/** key equals text[start, start + key.length). */
+function sameText(key: string, text: string, start: number): boolean {
+  for (let i = 0; i < key.length; i++) if (key.charCodeAt(i) !== text.charCodeAt(start + i)) return false;
+  return true;
+}
+
 function keyHash(text: string, start: number, end: number): number {
   let h = 0;
   for (let i = start; i < end; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) | 0;
@@ -313,12 +319,23 @@ class CefKeyTable {
     for (let i = hash & this.mask; ; i = (i + 1) & this.mask) {
       const slot = this.slots[i];
       if (slot === undefined) return undefined;
-      if (slot.hash === hash && slot.key.length === length && text.startsWith(slot.key, start)) return slot;
+      if (slot.hash === hash && slot.key.length === length && sameText(slot.key, text, start)) return slot;
     }
   }
 }
 
 const CEF_KEY_COLUMNS = new CefKeyTable(CEF_KEY_TO_COLUMN);
+
+/** Column ids of the header fields (and the envelope's host), all string columns. */
+const HEADER_COLUMNS = {
+  vendor: cslColumn('DeviceVendor').id,
+  product: cslColumn('DeviceProduct').id,
+  deviceVersion: cslColumn('DeviceVersion').id,
+  signatureId: cslColumn('DeviceEventClassID').id,
+  name: cslColumn('Activity').id,
+  severity: cslColumn('LogSeverity').id,
+  computer: cslColumn('Computer').id,
+};
 
 function hasBackslash(text: string, start: number, end: number): boolean {
   for (let i = start; i < end; i++) if (text.charCodeAt(i) === 92) return true;
@@ -336,12 +353,12 @@ export function parseCefLine(line: string, ctx: ParseContext, envelope?: SyslogE
   }
   const { header, extensionStart } = parsed;
   const b = new CslRowBuilder(ctx);
-  b.setString('DeviceVendor', header.vendor);
-  b.setString('DeviceProduct', header.product);
-  b.setString('DeviceVersion', header.deviceVersion);
-  b.setString('DeviceEventClassID', header.signatureId);
-  b.setString('Activity', header.name);
-  b.setString('LogSeverity', header.severity);
+  b.putText(HEADER_COLUMNS.vendor, header.vendor);
+  b.putText(HEADER_COLUMNS.product, header.product);
+  b.putText(HEADER_COLUMNS.deviceVersion, header.deviceVersion);
+  b.putText(HEADER_COLUMNS.signatureId, header.signatureId);
+  b.putText(HEADER_COLUMNS.name, header.name);
+  b.putText(HEADER_COLUMNS.severity, header.severity);
   const { offsets, pairs, leading } = splitCefExtension(line, extensionStart);
   if (leading !== '') b.extra('unparsed', leading);
   let receipt: bigint | undefined;
@@ -375,6 +392,6 @@ export function parseCefLine(line: string, ctx: ParseContext, envelope?: SyslogE
     if (number !== undefined) b.put(column.id, number);
     else b.setText(column, unescapeExtensionValue(line.slice(valueStart, valueEnd)), key);
   }
-  if (env !== undefined && env.hostname !== undefined) b.setString('Computer', env.hostname);
+  if (env !== undefined && env.hostname !== undefined) b.putText(HEADER_COLUMNS.computer, env.hostname);
   return { table: COMMON_SECURITY_LOG, row: b.finish(receipt ?? env?.timestamp ?? ctx.ingestTime) };
 }

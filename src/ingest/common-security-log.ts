@@ -37,13 +37,59 @@ const ADDITIONAL_EXTENSIONS = cslColumn('AdditionalExtensions').id;
 const TIME_GENERATED = cslColumn('TimeGenerated').id;
 const TYPE = cslColumn('Type').id;
 
+/**
+ * A row under construction: column ids in the order they were first set, their values, and
+ * where each id sits (valid for ids stamped with this use's generation, so nothing is cleared
+ * between rows). Rows are built one at a time, so a finished builder's scratch serves the next.
+ */
+class Scratch {
+  readonly ids: number[] = [];
+  readonly values: unknown[] = [];
+  count = 0;
+  readonly position = new Int32Array(256);
+  readonly stamp = new Uint32Array(256);
+  generation = 0;
+
+  reset(): void {
+    this.count = 0;
+    if (++this.generation === 0xffffffff) {
+      this.stamp.fill(0);
+      this.generation = 1;
+    }
+  }
+
+  indexOf(id: number): number {
+    if (id < this.stamp.length) return this.stamp[id] === this.generation ? this.position[id]! : -1;
+    for (let i = 0; i < this.count; i++) if (this.ids[i] === id) return i;
+    return -1;
+  }
+
+  /** Sets a value; a column set again keeps its first place, as re-assigning an object key does. */
+  put(id: number, value: unknown): void {
+    const at = this.indexOf(id);
+    if (at >= 0) {
+      this.values[at] = value;
+      return;
+    }
+    if (id < this.stamp.length) {
+      this.stamp[id] = this.generation;
+      this.position[id] = this.count;
+    }
+    this.ids[this.count] = id;
+    this.values[this.count++] = value;
+  }
+}
+
+const spareScratch: Scratch[] = [];
+
 export class CslRowBuilder {
-  /** Column ids in the order they were first set, and their values. */
-  private readonly ids: number[] = [];
-  private readonly values: unknown[] = [];
+  private scratch: Scratch;
   private extensions = '';
 
-  constructor(private readonly ctx: ParseContext) {}
+  constructor(private readonly ctx: ParseContext) {
+    this.scratch = spareScratch.pop() ?? new Scratch();
+    this.scratch.reset();
+  }
 
   /** Sets a column from text, converting to the column's type. Empty text leaves it unset. */
   set(column: string, text: string, sourceKey: string = column): void {
@@ -97,21 +143,19 @@ export class CslRowBuilder {
 
   /** setValue() for a column already looked up. */
   put(id: number, value: unknown): void {
-    // A column set again keeps its first place, as re-assigning an object key does.
-    const at = this.ids.indexOf(id);
-    if (at >= 0) {
-      this.values[at] = value;
-      return;
-    }
-    this.ids.push(id);
-    this.values.push(value);
+    this.scratch.put(id, value);
+  }
+
+  /** setString() for a column already looked up. */
+  putText(id: number, text: string): void {
+    if (text !== '') this.scratch.put(id, text);
   }
 
   has(column: string): boolean {
     const c = CSL_COLUMNS.get(column);
     if (c === undefined) return false;
-    const at = this.ids.indexOf(c.id);
-    return at >= 0 && this.values[at] !== undefined;
+    const at = this.scratch.indexOf(c.id);
+    return at >= 0 && this.scratch.values[at] !== undefined;
   }
 
   /** A field with no column: kept in AdditionalExtensions (`key=value;key=value`). */
@@ -120,11 +164,27 @@ export class CslRowBuilder {
     this.extensions = this.extensions === '' ? pair : `${this.extensions};${pair}`;
   }
 
+  /** The row; the builder is done with (its scratch goes to the next builder). */
   finish(timeGenerated: bigint): Row {
-    if (this.extensions !== '') this.put(ADDITIONAL_EXTENSIONS, this.extensions);
-    const at = this.ids.indexOf(TIME_GENERATED);
-    if (at < 0 || this.values[at] === undefined) this.put(TIME_GENERATED, timeGenerated);
-    this.put(TYPE, COMMON_SECURITY_LOG);
-    return ROW_SHAPES.make(this.ids, this.values, this.ids.length);
+    const scratch = this.scratch;
+    if (this.extensions !== '') scratch.put(ADDITIONAL_EXTENSIONS, this.extensions);
+    const at = scratch.indexOf(TIME_GENERATED);
+    if (at < 0 || scratch.values[at] === undefined) scratch.put(TIME_GENERATED, timeGenerated);
+    scratch.put(TYPE, COMMON_SECURITY_LOG);
+    const row = ROW_SHAPES.make(scratch.ids, scratch.values, scratch.count);
+    spareScratch.push(scratch);
+    this.scratch = FINISHED;
+    return row;
   }
 }
+
+/** Stands in for a finished builder's scratch (which another builder now uses): any further use fails loudly. */
+class FinishedScratch extends Scratch {
+  override indexOf(): never {
+    throw new Error('internal: CommonSecurityLog row builder used after finish()');
+  }
+  override put(): never {
+    return this.indexOf();
+  }
+}
+const FINISHED = new FinishedScratch();
