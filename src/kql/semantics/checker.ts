@@ -171,14 +171,14 @@ class Checker {
         return true;
       case 'NameRef': {
         const s = scope.lookup(u.name.name);
-        if (s !== undefined) return s.kind === 'tabular' || s.kind === 'stored' || (s.kind === 'function' && this.functionIsTabular(s, scope));
+        if (s !== undefined) return s.kind === 'tabular' || s.kind === 'stored' || (s.kind === 'function' && this.functionIsTabular(s));
         return this.env.tables.has(u.name.name);
       }
       case 'Call': {
         const name = u.name.name;
         if (u.target !== undefined) return true;
         const s = scope.lookup(name);
-        if (s !== undefined) return s.kind === 'stored' || s.kind === 'tabular' || (s.kind === 'function' && this.functionIsTabular(s, scope));
+        if (s !== undefined) return s.kind === 'stored' || s.kind === 'tabular' || (s.kind === 'function' && this.functionIsTabular(s));
         return name === 'materialize' || name === 'table' || name === 'view' || name === '_GetWatchlist'
           || name === 'cluster' || name === 'database' || name === 'external_table' || name === 'materialized_view';
       }
@@ -189,7 +189,7 @@ class Checker {
     }
   }
 
-  private functionIsTabular(fn: Extract<SymbolEntry, { kind: 'function' }>, scope: Scope): boolean {
+  private functionIsTabular(fn: Extract<SymbolEntry, { kind: 'function' }>): boolean {
     const inner = new Scope(fn.scope);
     for (const p of fn.decl.params) {
       inner.define(p.name.name, p.type.kind === 'TabularTypeRef'
@@ -202,7 +202,7 @@ class Checker {
         else inner.define(st.name.name, this.isTabular(st.value, inner) ? { kind: 'tabular', schema: { columns: [], open: true } } : { kind: 'scalar', type: 'unknown' });
       }
     }
-    return this.isTabular(fn.decl.body.result, inner) || scope === undefined;
+    return this.isTabular(fn.decl.body.result, inner);
   }
 
   private defineParam(name: string, type: TypeRef, defaultValue: Expr | undefined, scope: Scope, arg: SymbolEntry | undefined): void {
@@ -798,10 +798,9 @@ class Checker {
 
   private makeSeries(op: MakeSeriesOp, row: RowSchema, scope: Scope): RowSchema {
     const ctx: ExprContext = { row, scope, aggregates: false };
-    const axisType = this.expr(op.on, ctx);
+    this.expr(op.on, ctx);
     for (const e of [op.from, op.to, op.step]) if (e !== undefined) this.expr(e, { row: EMPTY_ROW, scope, aggregates: false });
     if (op.inRange !== undefined) for (const e of [op.inRange.start, op.inRange.stop, op.inRange.step]) this.expr(e, { row: EMPTY_ROW, scope, aggregates: false });
-    void axisType;
     const names = makeSeriesColumnNames(op.aggregates.map((a) => a.item), op.on, op.by, this.naming(row, scope));
     const out: RowColumn[] = op.by.map((item, i) => ({ name: names.by[i]!, type: this.expr(item.expr, ctx) }));
     op.aggregates.forEach((a, i) => {
