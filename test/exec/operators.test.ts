@@ -103,9 +103,10 @@ test('sample and sample-distinct return the requested number of input rows/value
 test('search: terms, wildcards, column-scoped terms, case sensitivity, several tables', () => {
   assert.deepEqual(q('S | search "rad*" | summarize count()', { S })[1], [[5]]);
   assert.deepEqual(q('S | search "*ott*" | distinct Source', { S })[1], [['Spotter']]);
-  assert.deepEqual(q('S | search Source:"public" and Damage > 5', { S })[1], [['KS', 'Public', 20]]);
+  // A piped search names the input table in $table, as ADX does.
+  assert.deepEqual(q('S | search Source:"public" and Damage > 5', { S }), ['$table:string, State:string, Source:string, Damage:long', [['S', 'KS', 'Public', 20]]]);
   assert.deepEqual(q('S | search kind=case_sensitive "public" | count', { S })[1], [[0]]);
-  assert.deepEqual(q('S | search * has "NE"', { S })[1], [['NE', 'Radar', 4]]);
+  assert.deepEqual(q('S | search * has "NE"', { S })[1], [['S', 'NE', 'Radar', 4]]);
   const L = table('Host:string, Msg:string', [['web1', 'radar fault'], ['db1', 'ok']]);
   const r = q(`search in (S, L) "radar" and not("TX") | project-keep ['$table'], State, Host`, { S, L });
   assert.equal(r[0], '$table:string, State:string, Host:string');
@@ -124,6 +125,9 @@ test('find: project-smart (common columns and pack_), project with pack_all(), w
     'T:string, Host:string, Port:long', [['A', 'a', 22], ['B', 'c', null]],
   ]);
   assert.deepEqual(q('find in (A) where Port > 50 project Host, pack_all()', { A })[1], [['A', 'b', { Port: 80 }]]);
+  // project-smart keeps the columns the predicate names; a table lacking them takes no part
+  // (so B's User needs no pack_ here).
+  assert.deepEqual(q('find in (A, B) where Port > 50', { A, B }), ['source_:string, Host:string, Port:long', [['A', 'b', 80]]]);
 });
 
 test('fork and facet: the relation yields the first result and lists every result', () => {
@@ -205,7 +209,7 @@ test('evaluate pivot, narrow', () => {
     [['Radar', 1, 1, 1, 2], ['Public', 2, 0, 0, 1], ['Spotter', 0, 0, 1, 1]],
   ]);
   assert.deepEqual(q('S | take 1 | evaluate narrow()', { S }), [
-    'Row:int, Column:string, Value:string', [[0, 'State', 'TX'], [0, 'Source', 'Radar'], [0, 'Damage', '10']],
+    'Row:long, Column:string, Value:string', [[0, 'State', 'TX'], [0, 'Source', 'Radar'], [0, 'Damage', '10']],
   ]);
   assert.throws(() => run('S | evaluate autocluster()', { S }), NotSupportedError);
 });

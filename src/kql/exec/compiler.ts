@@ -12,6 +12,7 @@ import { Scope } from './scope.js';
 import { resolveTable, type TableProvider } from './tables.js';
 import { compileOperator } from './ops/index.js';
 import { compileSourceOperator } from './ops/sources.js';
+import { compileSearch } from './ops/search.js';
 
 /** Operators that always start a pipeline, even inside a subquery. */
 const STARTING_OPERATORS = new Set(['Print', 'Range', 'Datatable', 'ExternalData', 'Find']);
@@ -148,6 +149,11 @@ export class Compiler {
       case 'Paren': return this.tabular(expr.expr, scope);
       case 'Pipe': {
         const input = this.tabular(expr.input, scope);
+        if (expr.op.kind === 'Search') {
+          // `T | search ...` names its rows' table in $table.
+          const source = expr.input.kind === 'NameRef' ? expr.input.name.name : '';
+          return compileSearch(this, input, expr.op, scope, source);
+        }
         return compileOperator(this, input, expr.op, scope);
       }
       case 'SourceOperator': return compileSourceOperator(this, expr.op, scope);

@@ -205,13 +205,13 @@ function pivotName(type: ScalarType, v: Scalar): string {
 
 function narrow(c: Compiler, input: Relation, call: CallExpr): Relation {
   if (call.args.length > 0) fail(call, 'narrow() takes no arguments');
-  const schema: TableSchema = [{ name: 'Row', type: 'int' }, { name: 'Column', type: 'string' }, { name: 'Value', type: 'string' }];
+  const schema: TableSchema = [{ name: 'Row', type: 'long' }, { name: 'Column', type: 'string' }, { name: 'Value', type: 'string' }];
   return {
     schema,
     batches: function* () {
       let row = 0;
       for (const b of checked(c.ctx, input.batches())) {
-        const rows = new ColumnBuilder('int'), cols = new ColumnBuilder('string'), vals = new ColumnBuilder('string');
+        const rows = new ColumnBuilder('long'), cols = new ColumnBuilder('string'), vals = new ColumnBuilder('string');
         for (let r = 0; r < b.length; r++, row++) {
           b.columns.forEach(({ name, column }) => {
             rows.append(row);

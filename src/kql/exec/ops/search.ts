@@ -80,6 +80,11 @@ function rewrite(e: Expr, schema: TableSchema, cs: boolean, c: Compiler, scope: 
   }
 }
 
+function isConstantFalse(c: Compiler, rel: Relation, predicate: Expr, scope: Scope): boolean {
+  const ev = compileScalar(rewrite(predicate, rel.schema, false, c, scope), c.env(rel.schema, scope));
+  return ev.constant !== undefined && ev.constant.value === false;
+}
+
 function filtered(c: Compiler, rel: Relation, predicate: Expr, cs: boolean, scope: Scope): Relation {
   const ev = compileScalar(rewrite(predicate, rel.schema, cs, c, scope), c.env(rel.schema, scope));
   if (ev.type !== 'bool' && ev.type !== 'dynamic') fail(predicate, `the search predicate must be bool, but it has type ${ev.type}`);
@@ -121,37 +126,62 @@ function tableLegs(c: Compiler, tables: readonly Expr[], scope: Scope, at: Expr 
   });
 }
 
-export function compileSearch(c: Compiler, input: Relation | undefined, op: SearchOp, scope: Scope): Relation {
+/** `inputName`: the piped input's table name when it is one, for the `$table` column. */
+export function compileSearch(c: Compiler, input: Relation | undefined, op: SearchOp, scope: Scope, inputName = ''): Relation {
   const cs = caseSensitive(c, op, scope);
   if (input) {
     if (op.tables.length > 0) fail(op, "a piped search takes its input from the pipe: remove 'in (...)'");
-    return filtered(c, input, op.predicate, cs, scope);
+    return unionRelations(c, [{ name: inputName, rel: filtered(c, input, op.predicate, cs, scope) }], 'outer', '$table');
   }
   const legs = tableLegs(c, op.tables, scope, op).map((l) => ({ name: l.name, rel: filtered(c, l.rel, op.predicate, cs, scope) }));
   return unionRelations(c, legs, 'outer', '$table');
 }
 
+/** Names the predicate mentions (over-approximated: any identifier). */
+function mentionedNames(e: unknown, out: Set<string>): Set<string> {
+  if (Array.isArray(e)) { for (const x of e) mentionedNames(x, out); return out; }
+  if (e === null || typeof e !== 'object') return out;
+  const node = e as { kind?: string; name?: { name: string } };
+  if (node.kind === 'NameRef' && node.name) out.add(node.name.name);
+  for (const v of Object.values(e)) if (v !== null && typeof v === 'object') mentionedNames(v, out);
+  return out;
+}
+
 export function compileFind(c: Compiler, op: FindOp, scope: Scope): Relation {
   const withSource = op.options.find((o) => o.name === 'withsource');
   const sourceName = withSource ? (withSource.value.kind === 'NameRef' ? withSource.value.name.name : String((withSource.value as Literal).value)) : 'source_';
-  const legs = tableLegs(c, op.tables, scope, op).map((l) => ({ name: l.name, rel: filtered(c, l.rel, op.predicate, false, scope) }));
+  const all = tableLegs(c, op.tables, scope, op).map((l) => ({ name: l.name, rel: filtered(c, l.rel, op.predicate, false, scope), constantFalse: false }));
+  // A table whose predicate names a column it lacks (so is false throughout) takes no part.
+  for (const leg of all) leg.constantFalse = isConstantFalse(c, leg.rel, op.predicate, scope);
+  const legs = all.filter((l) => !l.constantFalse);
   const mode = op.project?.mode ?? 'project-smart';
   if (mode !== 'project-smart' && mode !== 'project') throw new NotSupportedError(`find ${mode}`, op.start, op.end);
-  // Output columns: named ones (project) or those every table has (project-smart), then pack_
-  // holding each row's other non-empty columns.
+  // project-smart: the columns the predicate names and those every table has (in order of first
+  // appearance), then pack_ holding each row's other non-empty columns if any table has more.
   let fixed: TableSchema;
-  let pack = mode === 'project-smart';
+  let pack: boolean;
   if (mode === 'project') {
     fixed = [];
+    pack = false;
     for (const item of op.project!.items) {
       if (item.kind === 'Call' && item.name.name === 'pack_all' && item.args.length === 0) { pack = true; continue; }
       if (item.kind !== 'NameRef') fail(item, 'find project takes column names (and pack_all())');
-      const types = legs.map((l) => l.rel.schema.find((s) => s.name === item.name.name)?.type).filter((t) => t !== undefined);
+      const types = all.map((l) => l.rel.schema.find((s) => s.name === item.name.name)?.type).filter((t) => t !== undefined);
       if (types.length === 0) fail(item, `find project: no table has a column named '${item.name.name}'`);
       fixed.push({ name: item.name.name, type: types[0]! });
     }
   } else {
-    fixed = legs[0] ? legs[0].rel.schema.filter((s) => legs.every((l) => l.rel.schema.some((x) => x.name === s.name && x.type === s.type))) : [];
+    const named = mentionedNames(op.predicate, new Set());
+    const candidates = legs.length > 0 ? legs : all;
+    fixed = [];
+    for (const leg of candidates) {
+      for (const s of leg.rel.schema) {
+        if (fixed.some((f) => f.name === s.name)) continue;
+        const common = candidates.every((l) => l.rel.schema.some((x) => x.name === s.name && x.type === s.type));
+        if (common || named.has(s.name)) fixed.push(s);
+      }
+    }
+    pack = legs.some((l) => l.rel.schema.some((s) => !fixed.some((f) => f.name === s.name)));
   }
   const schema: TableSchema = [{ name: sourceName, type: 'string' }, ...fixed, ...(pack ? [{ name: 'pack_', type: 'dynamic' as const }] : [])];
   return {
