@@ -1,8 +1,16 @@
 // `kqlhunt simulate`: writes a simulated enterprise's telemetry (one NDJSON file per table)
 // and labels.json, the ground truth of the injected attacks.
 
+import crypto from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { loadSchemaCatalog } from '../io/schemas.js';
+import type { TableSchema } from '../kql/types.js';
+import { fileWriter, type ChunkWriter } from '../sim/output.js';
+import { TABLES, type TableName } from '../sim/rows.js';
+import { reviveSegment } from '../sim/segment-transfer.js';
+import { BulkStoreWriter } from '../store/bulk-writer.js';
 import { parseCommandArgs, positiveNumberOption, stringOption, UsageError } from './args.js';
 import { EXIT_ERROR, EXIT_OK, type CliIO } from './main.js';
 import { scenarioNames } from '../sim/scenarios.js';
@@ -55,6 +63,22 @@ function integerOption(values: ReturnType<typeof parseCommandArgs>, name: string
   return n;
 }
 
+/** The store's record of a simulation: the same options make the same rows, so they identify it. */
+function simulationIdentity(o: WorkerRequest['options']): string {
+  const key = JSON.stringify({ generator: 'kqlhunt simulate', days: o.days, hosts: o.hosts, seed: o.seed, endMs: o.endMs, scale: o.scale, scenarios: o.scenarios ?? 'all' });
+  return crypto.createHash('sha256').update(key).digest('hex');
+}
+
+/** One NDJSON file per table, written as the generator's chunks arrive. */
+function openTableFiles(dir: string): { write: (table: TableName, bytes: Uint8Array) => void; close: () => void } {
+  fs.mkdirSync(dir, { recursive: true });
+  const writers = new Map<TableName, ChunkWriter>(TABLES.map((t) => [t, fileWriter(path.join(dir, `${t}.ndjson`))]));
+  return {
+    write: (table, bytes) => writers.get(table)!.write(bytes),
+    close: () => { for (const w of writers.values()) w.close(); },
+  };
+}
+
 export async function simulateCommand(argv: string[], io: CliIO, isTTY = process.stderr.isTTY === true): Promise<number> {
   const args = parseCommandArgs('simulate', argv, {
     days: { type: 'string' },
@@ -90,45 +114,90 @@ export async function simulateCommand(argv: string[], io: CliIO, isTTY = process
   const outDir = stringOption(args, 'out') ?? (storeDir === undefined ? 'sim-out' : undefined);
   const description = `simulate --days ${days} --hosts ${hosts} --seed ${seed} --scale ${scale} --end ${new Date(endMs).toISOString()}`
     + (scenarios === undefined ? '' : ` --scenarios ${scenarios.length === 0 ? 'none' : scenarios.join(',')}`);
-  const target = [outDir, storeDir === undefined ? undefined : `store ${storeDir}`].filter((t) => t !== undefined).join(' and ');
+
+  const request: WorkerRequest = { options: { days, hosts, seed, endMs, scale, scenarios }, files: outDir !== undefined };
+  let store: BulkStoreWriter | undefined;
+  if (storeDir !== undefined) {
+    const catalog = loadSchemaCatalog();
+    const schemas = Object.fromEntries(TABLES.map((t) => [t, catalog.table(t)!])) as Record<TableName, TableSchema>;
+    try {
+      store = new BulkStoreWriter(storeDir, { description, sha256: simulationIdentity(request.options) }, schemas);
+    } catch (e) {
+      io.stderr(`kqlhunt simulate: store ${storeDir}: ${e instanceof Error ? e.message : String(e)}\n`);
+      return EXIT_ERROR;
+    }
+    const before = store.alreadyCommitted();
+    if (before !== undefined) {
+      store.abort();
+      if (outDir === undefined) {
+        io.stderr(`kqlhunt simulate: this simulation (same options) is already in the store ${storeDir} (${before.rows.toLocaleString('en-US')} rows); nothing written\n`);
+        return EXIT_OK;
+      }
+      io.stderr(`kqlhunt simulate: this simulation (same options) is already in the store ${storeDir}; writing only the files to ${outDir}\n`);
+      store = undefined;
+    } else {
+      request.storeSchemas = schemas;
+    }
+  }
+  const target = [outDir, store === undefined ? undefined : `store ${storeDir}`].filter((t) => t !== undefined).join(' and ');
 
   const started = Date.now();
-  const result = await new Promise<Exclude<WorkerMessage, { kind: 'progress' }>>((resolve, reject) => {
-    const request: WorkerRequest = { options: { days, hosts, seed, endMs, scale, scenarios }, outDir, storeDir, description };
-    const worker = new Worker(new URL('./simulate-worker.js', import.meta.url), {
-      workerData: request,
-      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+  let outcome: Extract<WorkerMessage, { kind: 'done' }> | { kind: 'error'; message: string };
+  const files = outDir === undefined ? undefined : openTableFiles(outDir);
+  try {
+    outcome = await new Promise((resolve, reject) => {
+      const worker = new Worker(new URL('./simulate-worker.js', import.meta.url), {
+        workerData: request,
+        resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+      });
+      worker.on('message', (m: WorkerMessage) => {
+        try {
+          switch (m.kind) {
+            case 'progress':
+              if (isTTY) io.stderr(`\rsimulating: ${Math.floor((100 * m.done) / m.total)}% (${m.done}/${m.total} hours, ${m.rows.toLocaleString('en-US')} rows)`);
+              break;
+            case 'chunk':
+              files!.write(m.table, m.bytes);
+              break;
+            case 'segment':
+              store!.add(reviveSegment(m.segment));
+              break;
+            default:
+              resolve(m);
+          }
+        } catch (e) {
+          // A failed write (disk full, permissions): stop generating rows nobody can keep.
+          void worker.terminate();
+          resolve({ kind: 'error', message: e instanceof Error ? e.message : String(e) });
+        }
+      });
+      worker.on('error', reject);
     });
-    worker.on('message', (m: WorkerMessage) => {
-      if (m.kind === 'progress') {
-        if (isTTY) io.stderr(`\rsimulating: ${Math.floor((100 * m.done) / m.total)}% (${m.done}/${m.total} hours, ${m.rows.toLocaleString('en-US')} rows)`);
-      } else {
-        resolve(m);
-      }
-    });
-    worker.on('error', reject);
-  });
+  } finally {
+    files?.close();
+  }
   if (isTTY) io.stderr('\r\x1b[K');
-  if (result.kind === 'error') {
-    io.stderr(`kqlhunt simulate: ${result.message} (writing to ${target})\n`);
+  if (outcome.kind === 'error') {
+    store?.abort();
+    io.stderr(`kqlhunt simulate: ${outcome.message} (writing to ${target})\n`);
     return EXIT_ERROR;
   }
-  if (result.kind === 'skipped') {
-    io.stderr(`kqlhunt simulate: ${result.message}\n`);
-    return EXIT_OK;
-  }
+  const result = outcome;
+  const labelsFile = path.join(outDir ?? storeDir!, 'labels.json');
+  fs.writeFileSync(labelsFile, JSON.stringify(result.labels, null, 2) + '\n');
+  store?.commit();
 
   const seconds = (Date.now() - started) / 1000;
   const lines = [
     `kqlhunt simulate: ${result.totalRows.toLocaleString('en-US')} rows in ${seconds.toFixed(1)} s (${Math.round(result.totalRows / Math.max(seconds, 0.001)).toLocaleString('en-US')} rows/s) -> ${target}`,
     ...Object.entries(result.rows).map(([t, n]) => `  ${t.padEnd(22)} ${n.toLocaleString('en-US').padStart(14)}`),
-    `  ${result.scenarios} attack scenario(s) in ${result.labelsFile}; ${result.start} .. ${result.end}`,
+    `  ${result.labels.scenarios.length} attack scenario(s) in ${labelsFile}; ${result.labels.start} .. ${result.labels.end}`,
   ];
-  if (storeDir !== undefined) {
-    lines.push(`  store: ${result.storeSegments ?? 0} segment(s), ${((result.storeBytes ?? 0) / 1048576).toFixed(1)} MiB; query with: kqlhunt query --now ${result.end} --store ${storeDir}`);
+  if (store !== undefined) {
+    lines.push(`  store: ${store.segments} segment(s), ${(store.bytes / 1048576).toFixed(1)} MiB; query with: kqlhunt query --now ${result.labels.end} --store ${storeDir}`);
   }
   if (outDir !== undefined) {
-    lines.push(`  query the files with: kqlhunt query --now ${result.end} --data ${path.join(outDir, 'VMConnection.ndjson')} --data ... (one --data per table file)`);
+    lines.push(`  query the files with: kqlhunt query --now ${result.labels.end} --data ${path.join(outDir, 'VMConnection.ndjson')} --data ... (one --data per table file)`);
   }
   io.stderr(lines.join('\n') + '\n');
   return EXIT_OK;
