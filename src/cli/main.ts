@@ -92,8 +92,9 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
         const { checkCommand } = await import('./check-command.js');
         return await checkCommand(rest, io);
       }
+      // The main job (src/cli/start.ts; owned by the rule-pack engineer).
       case 'start': {
-        const { startCommand } = await import('./start-command.js');
+        const { startCommand } = await import('./start.js');
         return await startCommand(rest, io);
       }
       // Detection commands (src/detect; owned by the detection engineer).
