@@ -30,7 +30,7 @@ export interface ColumnarSinkOptions {
   segmentRows?: number;
 }
 
-const INITIAL_CAPACITY = 4096;
+const INITIAL_CAPACITY = 16_384;
 
 /** One column being filled; rows it is not given are null (empty for strings). */
 abstract class Builder {
@@ -53,20 +53,29 @@ class StringBuilder extends Builder {
   constructor(private readonly type: 'string' | 'guid') { super(); }
 
   add(row: number, value: string): void {
-    if (this.length < row) this.pad(row);
     let code: number;
     if (value === this.lastValue) code = this.lastCode;
     else {
-      let found = this.index.get(value);
-      if (found === undefined) {
-        found = this.dict.length;
-        this.dict.push(value);
-        this.index.set(value, found);
-      }
-      code = found;
+      code = this.code(value);
       this.lastValue = value;
       this.lastCode = code;
     }
+    this.addCode(row, code);
+  }
+
+  /** The value's dictionary code (added if new), for callers that cache codes per entity. */
+  code(value: string): number {
+    let found = this.index.get(value);
+    if (found === undefined) {
+      found = this.dict.length;
+      this.dict.push(value);
+      this.index.set(value, found);
+    }
+    return found;
+  }
+
+  addCode(row: number, code: number): void {
+    if (this.length < row) this.pad(row);
     if (this.length === this.codes.length) this.codes = grow(this.codes);
     this.codes[this.length++] = code;
   }
@@ -238,6 +247,12 @@ class DayBuffer {
   /** In first-use order, which is the order segments list their columns. */
   readonly columns = new Map<string, AnyBuilder>();
   private readonly kinds: (AnyBuilder[] | undefined)[] = [];
+  /**
+   * Dictionary codes of an entity's string columns (a host's process, a VM process), so a row
+   * costs one identity lookup instead of one string hash per column. Keyed by object: the
+   * generator makes each entity once.
+   */
+  readonly entityCodes = new Map<object, Int32Array>();
   constructor(readonly dayStart: number, private readonly types: ReadonlyMap<string, ScalarType>, private readonly table: TableName) {}
 
   column(name: string): AnyBuilder {
@@ -314,7 +329,7 @@ export class ColumnarSink implements TelemetrySink {
     const c = buf.kind(Kind.Network);
     const i = buf.begin(r.time);
     time(c[0]!, i, r.time); time(c[1]!, i, r.time);
-    initiating(c, 2, i, r.initiating);
+    initiating(buf, c, 2, i, r.initiating);
     const k = 2 + INITIATING.length;
     str(c[k]!, i, r.actionType); str(c[k + 1]!, i, r.remoteIp); num(c[k + 2]!, i, r.remotePort); str(c[k + 3]!, i, r.remoteUrl);
     str(c[k + 4]!, i, r.remoteIpType); str(c[k + 5]!, i, r.localIp); num(c[k + 6]!, i, r.localPort); str(c[k + 7]!, i, 'Private');
@@ -328,8 +343,14 @@ export class ColumnarSink implements TelemetrySink {
     const c = buf.kind(Kind.Vm);
     const i = buf.begin(r.time);
     const vp = r.vmProcess;
-    time(c[0]!, i, r.time); str(c[1]!, i, vp.host.computer); str(c[2]!, i, vp.host.agentId); str(c[3]!, i, vp.processId);
-    str(c[4]!, i, vp.processName); str(c[5]!, i, r.sourceIp); str(c[6]!, i, r.destinationIp); num(c[7]!, i, r.destinationPort);
+    let codes = buf.entityCodes.get(vp);
+    if (codes === undefined) {
+      codes = Int32Array.of(code(c[1]!, vp.host.computer), code(c[2]!, vp.host.agentId), code(c[3]!, vp.processId), code(c[4]!, vp.processName));
+      buf.entityCodes.set(vp, codes);
+    }
+    time(c[0]!, i, r.time);
+    for (let k = 0; k < 4; k++) (c[1 + k] as StringBuilder).addCode(i, codes[k]!);
+    str(c[5]!, i, r.sourceIp); str(c[6]!, i, r.destinationIp); num(c[7]!, i, r.destinationPort);
     str(c[8]!, i, r.protocol); str(c[9]!, i, r.direction); str(c[10]!, i, r.remoteIp);
     if (r.remoteCountry !== '') str(c[11]!, i, r.remoteCountry);
     num(c[12]!, i, r.bytesSent); num(c[13]!, i, r.bytesReceived); num(c[14]!, i, 1); num(c[15]!, i, 1); num(c[16]!, i, r.responseTimeMax);
@@ -423,12 +444,23 @@ export class ColumnarSink implements TelemetrySink {
   }
 }
 
-function initiating(c: AnyBuilder[], at: number, row: number, ini: Initiating): void {
-  const { host, process, account } = ini;
-  str(c[at]!, row, host.deviceId); str(c[at + 1]!, row, host.deviceName);
-  str(c[at + 2]!, row, process.name); str(c[at + 3]!, row, process.folder); str(c[at + 4]!, row, ini.commandLine);
-  num(c[at + 5]!, row, ini.processId); str(c[at + 6]!, row, process.sha1); num(c[at + 7]!, row, process.fileSize);
-  str(c[at + 8]!, row, process.integrity); str(c[at + 9]!, row, process.parent);
-  str(c[at + 10]!, row, account.domain); str(c[at + 11]!, row, account.name); str(c[at + 12]!, row, account.sid);
-  str(c[at + 13]!, row, account.upn);
+const code = (b: AnyBuilder, v: string): number => (b as StringBuilder).code(v);
+
+/** Offsets (from the first initiating column) of its string columns, and of its two numbers. */
+const INITIATING_STRINGS = [0, 1, 2, 3, 4, 6, 8, 9, 10, 11, 12, 13];
+const INITIATING_PROCESS_ID = 5;
+const INITIATING_FILE_SIZE = 7;
+
+function initiating(buf: DayBuffer, c: AnyBuilder[], at: number, row: number, ini: Initiating): void {
+  let codes = buf.entityCodes.get(ini);
+  if (codes === undefined) {
+    const { host, process, account } = ini;
+    const values = [host.deviceId, host.deviceName, process.name, process.folder, ini.commandLine, process.sha1,
+      process.integrity, process.parent, account.domain, account.name, account.sid, account.upn];
+    codes = Int32Array.from(INITIATING_STRINGS, (offset, k) => code(c[at + offset]!, values[k]!));
+    buf.entityCodes.set(ini, codes);
+  }
+  for (let k = 0; k < INITIATING_STRINGS.length; k++) (c[at + INITIATING_STRINGS[k]!] as StringBuilder).addCode(row, codes[k]!);
+  num(c[at + INITIATING_PROCESS_ID]!, row, ini.processId);
+  num(c[at + INITIATING_FILE_SIZE]!, row, ini.process.fileSize);
 }

@@ -87,6 +87,8 @@ export class Telemetry {
   private readonly vmProcessByHost: Map<ProcessDef, VmProcess>[] = [];
   /** Remote address -> English country name ('' for addresses with no country). */
   private readonly countryNames = new Map<string, string>();
+  /** Weak: scenarios pass one-off answer lists that must not pile up. */
+  private readonly answerLists = new WeakMap<readonly string[], string>();
   // One reusable row per kind: sinks copy what they keep.
   private readonly dnsRow = new DnsRow();
   private readonly networkRow = new NetworkRow();
@@ -167,6 +169,20 @@ export class Telemetry {
     return true;
   }
 
+  /**
+   * `a,b,c` for DnsEvents.IPAddresses. Services keep their address lists for the whole run,
+   * so the text is joined once per list: the same string object also dictionary-codes fastest.
+   */
+  private answerList(answers: readonly string[]): string {
+    if (answers.length === 1) return answers[0]!;
+    let text = this.answerLists.get(answers);
+    if (text === undefined) {
+      text = answers.join(',');
+      this.answerLists.set(answers, text);
+    }
+    return text;
+  }
+
   /** Drops cached DNS answers that expired before `ms`, so memory stays flat over long runs. */
   forgetExpired(ms: number): void {
     for (const cache of this.dnsCache) {
@@ -194,7 +210,7 @@ export class Telemetry {
     r.queryType = opts.queryType ?? 'A';
     r.result = resultCode === 0 ? 'Success' : 'Failure';
     r.resultCode = resultCode;
-    r.ipAddresses = answers.length === 1 ? answers[0]! : answers.join(',');
+    r.ipAddresses = this.answerList(answers);
     this.record('DnsEvents', this.out.dns(r), time, label);
     const process = opts.process ?? PROCESSES.svchostDns;
     const account = opts.account ?? SYSTEM_ACCOUNTS.network;
