@@ -95,6 +95,10 @@ export const SCHEMA_CASES: string[] = [
   'T | sample 3 | sample-distinct 2 of s',
   'T | evaluate narrow()',
   'T | where s in ((U | project y)) | extend n = strcat(s, "x")',
+  // find
+  'find in (T, U) where a > 1 project a, s, y',
+  'find in (T, U) where a > 1',
+  'find withsource=Src in (T, U) where a > 1 project a',
   // functions and mixed pipelines
   "T | summarize make_list(s) by a | mv-expand list_s",
   "T | extend p = parse_json(s) | evaluate bag_unpack(p) | project a",

@@ -5,7 +5,7 @@
 
 import type {
   CallExpr, Diagnostic, Expr, FunctionDecl, Ident, JoinOp, LookupOp, MvExpandItem, NamedExpr,
-  Query, QueryOperator, Statement, SummarizeOp, UnionOp, TypeRef, ColumnPattern, MakeSeriesOp, Node,
+  Query, QueryOperator, Statement, SummarizeOp, UnionOp, TypeRef, ColumnPattern, MakeSeriesOp, Node, FindOp,
 } from '../syntax/ast.js';
 import type { ArgInfo, FunctionRegistry } from '../functions/registry.js';
 import type { ColumnSchema, ScalarType, TableSchema } from '../types.js';
@@ -592,9 +592,7 @@ class Checker {
         return { columns: [{ name: '$table', type: 'string' }, ...searched.columns], open: true };
       }
       case 'Find':
-        for (const t of op.tables) this.tabular(t, scope);
-        this.expr(op.predicate, { row: { columns: [], open: true }, scope, aggregates: false });
-        return { columns: [], open: true };
+        return this.find(op, scope);
       case 'Print': {
         const names = printColumnNames(op.items);
         return { columns: op.items.map((item, i) => ({ name: names[i]![0]!, type: this.expr(item.expr, ctx) })), open: false };
@@ -983,6 +981,42 @@ class Checker {
       else for (const t of ts) columns.push({ name: unionConflictName(name, t), type: t });
     }
     return { columns, open };
+  }
+
+  /**
+   * find: the source table's name (`source_`, or withsource=), then the projected columns, or
+   * without `project` the columns every table has plus `pack_` (a bag of the rest). A column
+   * whose type differs between tables is dynamic.
+   */
+  private find(op: FindOp, scope: Scope): RowSchema {
+    const legs = op.tables.map((t) => this.tabular(t, scope));
+    const known = legs.length > 0 && legs.every((l) => !l.open);
+    const searched: RowSchema = known ? this.mergeUnion(legs, 'outer') : { columns: [], open: true };
+    this.expr(op.predicate, { row: { columns: searched.columns, open: true }, scope, aggregates: false });
+    const sourceOption = op.options.find((o) => o.name === 'withsource');
+    const sourceValue = sourceOption !== undefined ? unparen(sourceOption.value) : undefined;
+    const source = sourceValue?.kind === 'NameRef' ? sourceValue.name.name : 'source_';
+    const typeAcross = (name: string): TypeOrUnknown => {
+      const types = new Set(legs.map((l) => findColumn(l, name)?.type).filter((t) => t !== undefined));
+      return types.size === 1 ? [...types][0]! : types.size === 0 ? 'unknown' : 'dynamic';
+    };
+    const columns: RowColumn[] = [{ name: source, type: 'string' }];
+    if (op.project !== undefined && op.project.mode === 'project') {
+      for (const item of op.project.items) {
+        const u = unparen(item);
+        if (u.kind === 'NameRef') columns.push({ name: u.name.name, type: known ? typeAcross(u.name.name) : 'unknown' });
+        else if (u.kind === 'NamedArg' && u.value.kind === 'TypeOf' && u.value.type.kind === 'ScalarTypeRef') columns.push({ name: u.name.name, type: u.value.type.type });
+        else return { columns, open: true };
+      }
+      return { columns, open: !known };
+    }
+    if (!known || op.project !== undefined && op.project.mode !== 'project-smart') return { columns, open: true };
+    // Columns every table has, in the first table's order.
+    for (const c of legs[0]!.columns) {
+      if (legs.every((l) => findColumn(l, c.name) !== undefined)) columns.push({ name: c.name, type: typeAcross(c.name) });
+    }
+    columns.push({ name: 'pack_', type: 'dynamic' });
+    return { columns, open: false };
   }
 
   private evaluate(plugin: CallExpr, row: RowSchema, scope: Scope): RowSchema {
