@@ -10,7 +10,7 @@ import { ColumnarSink, type SegmentData } from '../sim/columnar-sink.js';
 import type { Labels } from '../sim/labels.js';
 import { TableOutput } from '../sim/output.js';
 import type { TableName, TelemetrySink } from '../sim/rows.js';
-import { segmentBuffers } from '../sim/segment-transfer.js';
+import { IN_FLIGHT_KIB, segmentBuffers, transferKib } from '../sim/segment-transfer.js';
 import { simulate, type SimulationOptions } from '../sim/simulate.js';
 import { TeeSink } from '../sim/tee-sink.js';
 
@@ -20,6 +20,12 @@ export interface WorkerRequest {
   files: boolean;
   /** Post store segments typed by these schemas. */
   storeSchemas?: Record<TableName, TableSchema>;
+  /**
+   * One Int32 counter: KiB of posted chunks and segments the main thread has written. The
+   * worker stops when more than IN_FLIGHT_KIB are posted but not yet written, so a slow disk
+   * (or a busy main thread) bounds memory instead of queueing the run in messages.
+   */
+  writtenKib: SharedArrayBuffer;
 }
 
 export type WorkerMessage =
@@ -30,16 +36,27 @@ export type WorkerMessage =
   | { kind: 'error'; message: string };
 
 function run(request: WorkerRequest, port: NonNullable<typeof parentPort>): WorkerMessage {
+  const written = new Int32Array(request.writtenKib);
+  let postedKib = 0;
+  const post = (m: Extract<WorkerMessage, { kind: 'chunk' | 'segment' }>, transfer: ArrayBuffer[]): void => {
+    for (;;) {
+      const done = Atomics.load(written, 0);
+      if (postedKib - done <= IN_FLIGHT_KIB) break;
+      Atomics.wait(written, 0, done, 1000);
+    }
+    postedKib += transferKib(m);
+    port.postMessage(m, transfer);
+  };
   try {
     const files = request.files
       ? new TableOutput((table) => ({
-        write: (bytes) => port.postMessage({ kind: 'chunk', table, bytes } satisfies WorkerMessage, [bytes.buffer as ArrayBuffer]),
+        write: (bytes) => post({ kind: 'chunk', table, bytes }, [bytes.buffer as ArrayBuffer]),
         close: () => {},
       }))
       : undefined;
     const columnar = request.storeSchemas === undefined ? undefined : new ColumnarSink({
       schemas: request.storeSchemas,
-      onSegment: (segment) => port.postMessage({ kind: 'segment', segment } satisfies WorkerMessage, segmentBuffers(segment)),
+      onSegment: (segment) => post({ kind: 'segment', segment }, segmentBuffers(segment)),
     });
     const sink: TelemetrySink = files !== undefined && columnar !== undefined ? new TeeSink(files, columnar) : (files ?? columnar)!;
     let lastPost = 0;

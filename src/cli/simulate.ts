@@ -9,7 +9,7 @@ import { loadSchemaCatalog } from '../io/schemas.js';
 import type { TableSchema } from '../kql/types.js';
 import { fileWriter, type ChunkWriter } from '../sim/output.js';
 import { TABLES, type TableName } from '../sim/rows.js';
-import { reviveSegment } from '../sim/segment-transfer.js';
+import { reviveSegment, transferKib } from '../sim/segment-transfer.js';
 import { BulkStoreWriter } from '../store/bulk-writer.js';
 import { parseCommandArgs, positiveNumberOption, stringOption, UsageError } from './args.js';
 import { EXIT_ERROR, EXIT_OK, type CliIO } from './main.js';
@@ -115,7 +115,8 @@ export async function simulateCommand(argv: string[], io: CliIO, isTTY = process
   const description = `simulate --days ${days} --hosts ${hosts} --seed ${seed} --scale ${scale} --end ${new Date(endMs).toISOString()}`
     + (scenarios === undefined ? '' : ` --scenarios ${scenarios.length === 0 ? 'none' : scenarios.join(',')}`);
 
-  const request: WorkerRequest = { options: { days, hosts, seed, endMs, scale, scenarios }, files: outDir !== undefined };
+  const request: WorkerRequest = { options: { days, hosts, seed, endMs, scale, scenarios }, files: outDir !== undefined, writtenKib: new SharedArrayBuffer(4) };
+  const writtenKib = new Int32Array(request.writtenKib);
   let store: BulkStoreWriter | undefined;
   if (storeDir !== undefined) {
     const catalog = loadSchemaCatalog();
@@ -158,9 +159,13 @@ export async function simulateCommand(argv: string[], io: CliIO, isTTY = process
               break;
             case 'chunk':
               files!.write(m.table, m.bytes);
+              Atomics.add(writtenKib, 0, transferKib(m));
+              Atomics.notify(writtenKib, 0);
               break;
             case 'segment':
               store!.add(reviveSegment(m.segment));
+              Atomics.add(writtenKib, 0, transferKib(m));
+              Atomics.notify(writtenKib, 0);
               break;
             default:
               resolve(m);

@@ -35,3 +35,21 @@ function reviveColumn(c: Column): Column {
     case 'dynamic': return new DynamicColumn(c.values);
   }
 }
+
+/** KiB of not-yet-written output the generator may run ahead by (bounds memory on a slow disk). */
+export const IN_FLIGHT_KIB = 96 * 1024;
+
+/** The size an NDJSON chunk or a segment counts for in the in-flight budget. */
+export function transferKib(m: { kind: 'chunk'; bytes: Uint8Array } | { kind: 'segment'; segment: SegmentData }): number {
+  if (m.kind === 'chunk') return Math.ceil(m.bytes.byteLength / 1024);
+  let bytes = 0;
+  for (const { column: c } of m.segment.columns) {
+    switch (c.type) {
+      case 'string': case 'guid': bytes += c.codes.byteLength; break;
+      case 'datetime': case 'timespan': bytes += c.ms.byteLength; break;
+      case 'dynamic': break;
+      default: bytes += c.values.byteLength;
+    }
+  }
+  return Math.ceil(bytes / 1024);
+}
