@@ -77,7 +77,7 @@ function splitRow(line) {
 /** Whether the query fixes its row order, so the docs' printed order is part of the result. */
 function ordersRows(query) {
   const body = query.replace(/\/\/.*$/gm, '');
-  return /\b(order|sort)\s+by\b|\|\s*top\b|\|\s*serialize\b|\|\s*scan\b/i.test(body);
+  return /\b(order|sort)\s+by\b|\|\s*top(?![-\w])|\|\s*serialize\b|\|\s*scan\b/i.test(body);
 }
 
 function parseExtract(text, group) {

@@ -140,6 +140,7 @@ export const VALID_QUERIES: readonly string[] = [
   "T | evaluate bag_unpack(a) : (x:string)",
   "T | evaluate bag_unpack(a) : (*, x:string, y:long)",
   "T | evaluate bag_unpack(a) : (*)",
+  "T | top-nested of a by Ignore0=max(1), top-nested 2 of b by Last=max(b) desc",
   "T | summarize count() by bin(t, 1h), a | render timechart with (xtitle=\"t\", ytitle=\"n\", legend=hidden)",
   "T | extend a = tostring(b.c['d'])",
   "T | where a !in (T | project b)",

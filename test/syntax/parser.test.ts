@@ -234,3 +234,12 @@ test("evaluate's output schema may start with * (keep the input columns)", () =>
   assert.equal(plain.outputSchemaWildcard, undefined);
   assert.deepEqual(plain.outputSchema?.map((d) => d.name.name), ['Name']);
 });
+
+test('top-nested clauses may name their aggregation (by Name = agg)', () => {
+  const q = clean('T | top-nested of id by Ignore0=max(1), top-nested 2 of ts by Last=max(ts) desc');
+  const op = ((q.statements[0] as ExprStatement).expr as PipeExpr).op as QueryOperator & { clauses: { by: { names: { name: string }[] }; direction?: string }[] };
+  assert.deepEqual(op.clauses.map((c) => c.by.names.map((n) => n.name)), [['Ignore0'], ['Last']]);
+  assert.equal(op.clauses[1]!.direction, 'desc');
+  const unnamed = ((clean('T | top-nested 3 of a by sum(b)').statements[0] as ExprStatement).expr as PipeExpr).op as QueryOperator & { clauses: { by: { names: unknown[] } }[] };
+  assert.deepEqual(unnamed.clauses[0]!.by.names, []);
+});

@@ -971,18 +971,24 @@ class Parser {
         withOthers = this.parseExpr();
       }
       this.expectW('by', "in 'top-nested'");
-      const key = this.parseSortKey();
-      const by: NamedExpr = this.namedFromSortKey(key);
+      const { named: by, key } = this.parseNamedSortKey();
       clauses.push({ kind: 'TopNestedClause', start: clauseStart, end: this.prevEnd, count, of, withOthers, by, direction: key.direction });
       if (!this.eatP(',')) break;
     }
     return { kind: 'TopNested', start, end: this.prevEnd, keyword: 'top-nested', options: [], clauses };
   }
 
-  /** `by Name = agg(x) desc`: the sort key's expression may carry a name. */
-  private namedFromSortKey(key: SortKey): NamedExpr {
-    const e = key.expr;
-    return { kind: 'NamedExpr', start: e.start, end: e.end, names: [], expr: e };
+  /** `by Name = agg(x) desc`: the sort key's expression may carry a name (top-nested docs: `by Ignore0=max(1)`). */
+  private parseNamedSortKey(): { named: NamedExpr; key: SortKey } {
+    const start = this.tok.start;
+    const names: Ident[] = [];
+    const end = this.nameEndIndex(this.pos);
+    if (end > 0 && this.isP(this.tokens[end], '=')) {
+      names.push(this.parseName('declared', 'as a column name'));
+      this.next();
+    }
+    const key = this.parseSortKey();
+    return { named: { kind: 'NamedExpr', start, end: key.expr.end, names, expr: key.expr }, key };
   }
 
   private parseTopHitters(): TopHittersOp {
