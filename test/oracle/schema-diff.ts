@@ -7,7 +7,7 @@
 // oracle does (false negatives).
 //
 // Library for test/oracle/schema.test.ts; as a script it prints the figures and the
-// disagreements: node dist/test/oracle/schema-diff.js [--all] [--verbose]
+// disagreements: node dist/test/oracle/schema-diff.js [--all] [--verbose] [--recall]
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -149,6 +149,51 @@ export function allCorpusQueries(): RuleQuery[] {
   return fs.readFileSync(CORPUS, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as RuleQuery);
 }
 
+/**
+ * Error recall: in rules both analysers accept, misspell the first column a `where` predicate
+ * reads (`Zz` prefix) and count how often each analyser then reports an error.
+ */
+export function runMisspeltColumnRecall(queries: RuleQuery[]): { mutated: number; oracleCaught: number; bothCaught: number; missed: string[] } {
+  const K = loadOracle();
+  const globals = oracleGlobals(K, sharedCatalog());
+  const env = sharedCheckEnvironment();
+  const out = { mutated: 0, oracleCaught: 0, bothCaught: 0, missed: [] as string[] };
+  for (const q of queries) {
+    const target = firstWhereColumn(parse(q.query).query);
+    if (target === undefined) continue;
+    const text = q.query.slice(0, target.start) + 'Zz' + q.query.slice(target.start);
+    if (oracleAnalyze(K, globals, q.query).errors.length > 0 || ourAnalyze(env, q.query).errors.length > 0) continue;
+    out.mutated++;
+    if (oracleAnalyze(K, globals, text).errors.length === 0) continue;
+    out.oracleCaught++;
+    if (ourAnalyze(env, text).errors.length > 0) out.bothCaught++;
+    else out.missed.push(q.path);
+  }
+  return out;
+}
+
+/** The first plain name on the left of a comparison in a `where`, walking the statement list. */
+function firstWhereColumn(node: unknown): { start: number; end: number } | undefined {
+  if (node === null || typeof node !== 'object') return undefined;
+  const n = node as Record<string, unknown>;
+  if (n['kind'] === 'Where') {
+    let p = n['predicate'] as Record<string, unknown> | undefined;
+    while (p !== undefined && p['kind'] === 'Binary') {
+      const left = p['left'] as Record<string, unknown>;
+      if (left['kind'] === 'NameRef') return { start: left['start'] as number, end: left['end'] as number };
+      p = left;
+    }
+  }
+  for (const v of Object.values(n)) {
+    const items = Array.isArray(v) ? v : [v];
+    for (const item of items) {
+      const hit = firstWhereColumn(item);
+      if (hit !== undefined) return hit;
+    }
+  }
+  return undefined;
+}
+
 function main(): void {
   const verbose = process.argv.includes('--verbose');
   const t0 = Date.now();
@@ -161,6 +206,11 @@ function main(): void {
   console.log(`false negatives (oracle errors, we are clean): ${pct(r.falseNegatives.length, r.total)}`);
   console.log(`both report errors: ${r.bothErrors}`);
   console.log(`time: ${Date.now() - t0} ms`);
+  if (process.argv.includes('--recall')) {
+    const rec = runMisspeltColumnRecall(process.argv.includes('--all') ? allCorpusQueries() : subsetQueries());
+    console.log(`misspelt where-columns: ${rec.mutated} rules mutated, the oracle flags ${rec.oracleCaught}, we flag ${pct(rec.bothCaught, rec.oracleCaught)} of those`);
+    for (const m of rec.missed) console.log(`  missed: ${m}`);
+  }
   if (verbose) {
     for (const d of r.disagreements) console.log(`\nDIFF ${d.path}\n  ours:   ${d.ours}\n  oracle: ${d.oracle}`);
     for (const f of r.falsePositives) console.log(`\nFP ${f.path}\n  ${f.ours.join('\n  ')}`);
