@@ -24,6 +24,14 @@ const CHUNK_BYTES = 1 << 20;
 
 const utf8 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'utf8'));
 
+/**
+ * Free bytes every size-checked write leaves behind, so short constant fragments (under
+ * SHORT_FRAGMENT bytes, never more than a few dozen in a row between checked writes) can
+ * be copied without a check of their own.
+ */
+const SLACK = 1024;
+const SHORT_FRAGMENT = 24;
+
 /** An append-only byte buffer with the few encodings rows need. */
 class RowBytes {
   buf = Buffer.allocUnsafe(CHUNK_BYTES + (64 << 10));
@@ -32,22 +40,22 @@ class RowBytes {
   private dayPrefix: Uint8Array = new Uint8Array(0);
 
   private ensure(extra: number): void {
-    if (this.pos + extra <= this.buf.length) return;
-    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + extra));
+    if (this.pos + extra + SLACK <= this.buf.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + extra + SLACK));
     this.buf.copy(bigger, 0, 0, this.pos);
     this.buf = bigger;
   }
 
   bytes(b: Uint8Array): void {
     const n = b.length;
-    this.ensure(n);
     // Short fragments copy faster in a loop than through TypedArray.set's native call.
-    if (n < 24) {
+    if (n < SHORT_FRAGMENT) {
       const buf = this.buf;
       let p = this.pos;
       for (let i = 0; i < n; i++) buf[p++] = b[i]!;
       this.pos = p;
     } else {
+      this.ensure(n);
       this.buf.set(b, this.pos);
       this.pos += n;
     }

@@ -69,6 +69,8 @@ export interface ProcessEvent {
   account: Account;
 }
 
+const LOWER_TRANSPORT = { Tcp: 'tcp', Udp: 'udp', Gre: 'gre' } as const;
+const UPPER_TRANSPORT = { Tcp: 'TCP', Udp: 'UDP', Gre: 'GRE' } as const;
 const EPHEMERAL_LOW = 49152;
 
 /** RFC 1918, as ipv4_is_private sees it. */
@@ -165,7 +167,14 @@ export class Telemetry {
     const cached = cache.get(name);
     if (cached !== undefined && cached.fetched <= at && at < cached.expires) return false;
     // Windows caches for the record's TTL; typical SaaS TTLs are minutes to an hour.
-    cache.set(name, { fetched: at, expires: at + (5 + this.rng.int(55)) * MS_PER_MINUTE });
+    const expires = at + (5 + this.rng.int(55)) * MS_PER_MINUTE;
+    // The entry is refreshed in place: lookups are frequent, and each new object is garbage later.
+    if (cached !== undefined) {
+      cached.fetched = at;
+      cached.expires = expires;
+    } else {
+      cache.set(name, { fetched: at, expires });
+    }
     return true;
   }
 
@@ -301,7 +310,7 @@ export class Telemetry {
   private firewall(f: Flow, start: number, end: number, localPort: number, label: ScenarioRecorder | null): void {
     const fw = f.host.site.firewall;
     const natPort = 1024 + this.rng.int(64000);
-    const proto = f.transport === 'Gre' ? 'gre' : f.transport.toLowerCase();
+    const proto = LOWER_TRANSPORT[f.transport];
     const seconds = Math.max(0, Math.round((end - start) / 1000));
     if (fw.vendor === 'Palo Alto Networks') {
       const r = this.paloAltoRow;
@@ -341,7 +350,7 @@ export class Telemetry {
     }
     // Cisco ASA logs the teardown with the total byte count of the connection only; Sentinel
     // keeps the syslog text in Message and leaves SentBytes/ReceivedBytes empty.
-    const upper = f.transport === 'Gre' ? 'GRE' : f.transport.toUpperCase();
+    const upper = UPPER_TRANSPORT[f.transport];
     const id = this.sessionSeq++;
     const h = Math.floor(seconds / 3600);
     const m = Math.floor((seconds % 3600) / 60);
