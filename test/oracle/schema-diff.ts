@@ -45,8 +45,19 @@ function defaultFor(type: string): string {
   return type === 'string' ? "''" : `${type}(null)`;
 }
 
+const globalsByCatalog = new WeakMap<SchemaCatalog, unknown>();
+
 /** An oracle GlobalState holding the same tables and stored functions as the checker sees. */
 export function oracleGlobals(K: KustoLanguage, catalog: SchemaCatalog): unknown {
+  let globals = globalsByCatalog.get(catalog);
+  if (globals === undefined) {
+    globals = buildOracleGlobals(K, catalog);
+    globalsByCatalog.set(catalog, globals);
+  }
+  return globals;
+}
+
+function buildOracleGlobals(K: KustoLanguage, catalog: SchemaCatalog): unknown {
   const S = K.Symbols;
   const symbols: unknown[] = [];
   for (const [name, columns] of catalog.tables) {
@@ -66,7 +77,23 @@ export interface Analysis {
   open?: boolean;
 }
 
+const oracleMemo = new WeakMap<object, Map<string, Analysis>>();
+
+/** The oracle's verdict on a query; memoised per GlobalState, since the oracle is the slow half. */
 export function oracleAnalyze(K: KustoLanguage, globals: unknown, text: string): Analysis {
+  let memo = oracleMemo.get(globals as object);
+  if (memo === undefined) {
+    memo = new Map();
+    oracleMemo.set(globals as object, memo);
+  }
+  const hit = memo.get(text);
+  if (hit !== undefined) return hit;
+  const result = oracleAnalyzeUncached(K, globals, text);
+  memo.set(text, result);
+  return result;
+}
+
+function oracleAnalyzeUncached(K: KustoLanguage, globals: unknown, text: string): Analysis {
   const code = K.KustoCode.ParseAndAnalyze(text, globals);
   const d = code.GetDiagnostics();
   const errors: string[] = [];
