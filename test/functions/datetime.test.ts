@@ -164,6 +164,12 @@ test('time zones: IANA names, DST, unknown names refused', () => {
   assert.equal(show(call('datetime_local_to_utc', dt('2020-06-01 03:00'), 'US/Pacific')), '2020-06-01T10:00:00.0000000Z');
   assert.equal(show(call('datetime_local_to_utc', dt('2020-01-01 11:00'), 'Europe/Paris')), '2020-01-01T10:00:00.0000000Z');
   assert.equal(show(call('datetime_utc_to_local', dt('2020-01-01'), 'Asia/Kolkata')), '2020-01-01T05:30:00.0000000Z');
+  // The docs' DST example: 02:00 does not exist in Brussels on 2022-03-27 and maps with the
+  // summer offset; the hours around the gap are unaffected.
+  assert.equal(show(call('datetime_local_to_utc', dt('2022-03-27 02:00'), 'Europe/Brussels')), '2022-03-27T00:00:00.0000000Z');
+  assert.equal(show(call('datetime_local_to_utc', dt('2022-03-27 01:00'), 'Europe/Brussels')), '2022-03-27T00:00:00.0000000Z');
+  assert.equal(show(call('datetime_local_to_utc', dt('2022-03-27 03:00'), 'Europe/Brussels')), '2022-03-27T01:00:00.0000000Z');
+  assert.equal(show(call('datetime_local_to_utc', dt('2022-03-13 02:30'), 'America/New_York')), '2022-03-13T06:30:00.0000000Z');
   assert.throws(() => call('datetime_utc_to_local', dt('2020-01-01'), 'Mars/Olympus'), /unknown time zone 'Mars\/Olympus'/);
   const zones = call('datetime_list_timezones') as string[];
   assert.ok(zones.includes('Europe/Paris') && zones.includes('UTC'));

@@ -91,6 +91,11 @@ test('todatetime, totimespan, toguid, todynamic', () => {
   assert.equal(toGuid('string', '{12345678-1234-1234-1234-123456789ABC}'), '12345678-1234-1234-1234-123456789abc');
   assert.equal(toGuid('string', '123456781234123412341234567890ab'), '12345678-1234-1234-1234-1234567890ab');
   assert.equal(toGuid('string', 'not-a-guid'), null);
+  // The toguid docs: hyphens anywhere are skipped, and text after the 32 hex digits is ignored.
+  assert.equal(toGuid('string', '0123456789ab-cdef-0123-456789abcdef'), '01234567-89ab-cdef-0123-456789abcdef');
+  assert.equal(toGuid('string', '0123456789abcdef0123456789abcdefXYZ'), '01234567-89ab-cdef-0123-456789abcdef');
+  assert.equal(toGuid('string', 'a string that is not a guid'), null);
+  assert.equal(toGuid('string', '0123456789abcdef0123456789abcde'), null);
   assert.deepEqual(toDynamic('string', '{"a":[1]}'), { a: [1] });
   assert.equal(toDynamic('string', 'plain'), 'plain');
   assert.equal(toDynamic('datetime', parseDatetimeLiteral('2020-01-01')), '2020-01-01T00:00:00.0000000Z');

@@ -5,7 +5,7 @@
 import { KqlError, NotSupportedError, type DynamicValue, type Scalar, type ScalarType } from '../types.js';
 import { isValidDatetime, parseDatetimeString } from './datetime.js';
 import { isValidTimespan, parseTimespanString } from './timespan.js';
-import { parseGuid } from './guid.js';
+import { parseGuidLenient } from './guid.js';
 import { dynamicFromScalar, formatDynamic, parseJson } from './dynamic.js';
 import { formatScalar } from './format.js';
 
@@ -222,12 +222,12 @@ export function toTimespan(type: ScalarType, value: Scalar): bigint | null {
   }
 }
 
-/** toguid(): strings in .NET's guid formats; guid unchanged. */
+/** toguid(): strings in .NET's guid formats, or 32 hex digits with stray hyphens (see parseGuidLenient); guid unchanged. */
 export function toGuid(type: ScalarType, value: Scalar): string | null {
   if (value === null) return null;
   if (type === 'guid') return value as string;
-  if (type === 'string') return parseGuid(value as string);
-  if (type === 'dynamic' && typeof value === 'string') return parseGuid(value);
+  if (type === 'string') return parseGuidLenient(value as string);
+  if (type === 'dynamic' && typeof value === 'string') return parseGuidLenient(value);
   return null;
 }
 

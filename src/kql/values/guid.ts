@@ -22,6 +22,27 @@ export function parseGuid(text: string): string | null {
   return null;
 }
 
+/**
+ * toguid()'s reading of a string: a .NET guid format, or else the first 32 hex digits with
+ * hyphens skipped wherever they are and the rest of the string ignored (the toguid docs convert
+ * "0123456789ab-cdef-0123-456789abcdef" and say trailing text is ignored).
+ */
+export function parseGuidLenient(text: string): string | null {
+  const exact = parseGuid(text);
+  if (exact !== null) return exact;
+  const s = text.trim();
+  let hex = '';
+  for (let i = 0; i < s.length && hex.length < 32; i++) {
+    const c = s[i]!;
+    if (c === '-') continue;
+    if (!/[0-9a-fA-F]/.test(c)) return null;
+    hex += c;
+  }
+  if (hex.length < 32) return null;
+  const h = hex.toLowerCase();
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
 export function isGuid(text: string): boolean {
   return parseGuid(text) !== null;
 }

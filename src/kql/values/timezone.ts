@@ -50,13 +50,21 @@ export function utcToLocal(ticks: bigint, timezone: string): bigint {
 }
 
 /**
- * The UTC instant of a wall-clock time in `timezone`. For wall times skipped or repeated by a
- * daylight-saving change, the offset in force just before the change is used.
+ * The UTC instant of a wall-clock time in `timezone`. A wall time repeated by a daylight-saving
+ * change resolves to the offset found by probing (as before). A wall time skipped by the change
+ * (the spring-forward gap) uses the offset in force after the change: the datetime_local_to_utc
+ * docs map Europe/Brussels 2022-03-27 02:00 to 00:00 UTC.
  */
 export function localToUtc(ticks: bigint, timezone: string): bigint {
   const localMs = ticksToMs(ticks);
   const first = offsetMs(localMs, timezone);
   const second = offsetMs(localMs - first, timezone);
+  if (second !== first && offsetMs(localMs - second, timezone) !== second) {
+    // Neither candidate offset maps back to this wall time, so it lies in a gap. The later of
+    // the two candidate instants is past the change and carries the offset after it.
+    const after = offsetMs(Math.max(localMs - first, localMs - second), timezone);
+    return ticks - BigInt(after) * TICKS_PER_MILLISECOND;
+  }
   return ticks - BigInt(second) * TICKS_PER_MILLISECOND;
 }
 
