@@ -98,3 +98,18 @@ test('property: multi-key grouping (strings from several dictionaries, numbers w
     assert.deepEqual(grouped, [...naive].map(([k, c]) => `${k}=${c}`).sort());
   }), { numRuns: 100 });
 });
+
+test('column pruning below aggregations never changes results', () => {
+  const T = table('k:string, x:long, y:string, d:dynamic', [['a', 1, 'p', { q: 1 }], ['b', 2, 'p', null], ['a', 3, 'r', { q: 2 }]]);
+  const U = table('k:string, x:long, w:string', [['a', 10, 'W1'], ['b', 20, 'W2']]);
+  assert.deepEqual(q('T | where x > 1 | summarize c = count(), s = sum(x) by y', { T }), ['y:string, c:long, s:long', [['p', 1, 2], ['r', 1, 3]]]);
+  assert.deepEqual(q('T | where x > 0 | count', { T })[1], [[3]]);
+  // The right side's clashing column is read under its renamed name.
+  assert.deepEqual(q('T | join kind=inner (U) on k | summarize s = sum(x1), n = count() by w', { T, U })[1], [['W1', 20, 2], ['W2', 20, 1]]);
+  assert.deepEqual(q('T | join kind=leftouter (U) on k | where isnotnull(x1) | summarize max(x) by k', { T, U })[1], [['a', 3], ['b', 2]]);
+  // Whole-row readers turn pruning off.
+  assert.deepEqual(q('T | where x < 3 | summarize arg_max(x, *)', { T }), ['x:long, k:string, y:string, d:dynamic', [[2, 'b', 'p', null]]]);
+  assert.deepEqual(q('T | where x == 1 | summarize b = make_bag(pack_all())', { T })[1], [[{ k: 'a', x: 1, y: 'p', d: { q: 1 } }]]);
+  assert.deepEqual(q('T | where isnotempty(column_ifexists("y", "")) | summarize count()', { T })[1], [[3]]);
+  assert.deepEqual(q('let f = (v: long) { v * 2 }; let M = materialize(T); M | where x >= 2 | summarize sum(f(x)) by y', { T })[1], [['p', 4], ['r', 6]]);
+});

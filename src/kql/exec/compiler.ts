@@ -13,6 +13,8 @@ import { resolveTable, type TableProvider } from './tables.js';
 import { compileOperator } from './ops/index.js';
 import { compileSourceOperator } from './ops/sources.js';
 import { compileSearch } from './ops/search.js';
+import { compileJoin } from './ops/join.js';
+import { keepColumns, neededColumns } from './pruning.js';
 
 /** Operators that always start a pipeline, even inside a subquery. */
 const STARTING_OPERATORS = new Set(['Print', 'Range', 'Datatable', 'ExternalData', 'Find']);
@@ -143,21 +145,29 @@ export class Compiler {
     return this.isTabular(decl.body.result, s);
   }
 
-  tabular(expr: Expr, scope: Scope): Relation {
+  /**
+   * `needed`: the only columns the consumer will read (see neededColumns), so stored tables
+   * and joins below an aggregation need not carry — or gather — the others.
+   */
+  tabular(expr: Expr, scope: Scope, needed?: ReadonlySet<string>): Relation {
     this.ctx.checkpoint();
     switch (expr.kind) {
-      case 'Paren': return this.tabular(expr.expr, scope);
+      case 'Paren': return this.tabular(expr.expr, scope, needed);
       case 'Pipe': {
-        const input = this.tabular(expr.input, scope);
+        const input = this.tabular(expr.input, scope, neededColumns(expr.op, needed, this.ctx.registry));
         if (expr.op.kind === 'Search') {
           // `T | search ...` names its rows' table in $table.
           const source = expr.input.kind === 'NameRef' ? expr.input.name.name : '';
           return compileSearch(this, input, expr.op, scope, source);
         }
+        if (expr.op.kind === 'Join' && needed) return compileJoin(this, input, expr.op, scope, needed);
         return compileOperator(this, input, expr.op, scope);
       }
       case 'SourceOperator': return compileSourceOperator(this, expr.op, scope);
-      case 'NameRef': return this.namedTable(expr.name.name, expr, scope);
+      case 'NameRef': {
+        const rel = this.namedTable(expr.name.name, expr, scope);
+        return needed ? keepColumns(rel, needed) : rel;
+      }
       case 'Call': return this.tabularCall(expr, scope);
       case 'Member':
         throw new NotSupportedError('cross-cluster or cross-database references', expr.start, expr.end);

@@ -251,7 +251,9 @@ function prepareBuiltin(expr: CallExpr, def: ScalarFunctionDef, env: CompileEnv)
   }
   const type = returnType(def, infos.slice(0, written), expr);
   if (!def.impl) throw new NotSupportedError(def.name, expr.start, expr.end);
-  const call: CallContext = { now: env.ctx.now, cache: new Map(), args: infos };
+  const call: CallContext = def.needsRow
+    ? { now: env.ctx.now, cache: new Map(), args: infos, rowArgsStart: written }
+    : { now: env.ctx.now, cache: new Map(), args: infos };
   return { def, args, infos, type, call, impl: def.impl };
 }
 

@@ -217,7 +217,8 @@ class PairBuffer {
   }
 }
 
-export function compileJoin(c: Compiler, left: Relation, op: JoinOp, scope: Scope): Relation {
+/** `needed`: when set, only these output columns are produced (the consumer reads no others). */
+export function compileJoin(c: Compiler, left: Relation, op: JoinOp, scope: Scope, needed?: ReadonlySet<string>): Relation {
   let kind = optionKind(op, 'innerunique');
   if (!KINDS.has(kind)) fail(op, `unknown join kind '${kind}'`);
   if (kind === 'leftantisemi') kind = 'leftanti';
@@ -227,8 +228,12 @@ export function compileJoin(c: Compiler, left: Relation, op: JoinOp, scope: Scop
   const rightNames = joinRightColumnNames(left.schema.map((s) => s.name), right.schema.map((s) => s.name));
   const leftOnly = kind === 'leftanti' || kind === 'leftsemi';
   const rightOnly = kind === 'rightanti' || kind === 'rightsemi';
-  const schema: TableSchema = leftOnly ? left.schema : rightOnly ? right.schema
-    : [...left.schema, ...right.schema.map((s, i) => ({ name: rightNames[i]!, type: s.type }))];
+  const leftOut = rightOnly ? [] : left.schema.map((_, i) => i).filter((i) => !needed || needed.has(left.schema[i]!.name));
+  const rightOut = leftOnly ? [] : right.schema.map((_, i) => i).filter((i) => !needed || needed.has(rightOnly ? right.schema[i]!.name : rightNames[i]!));
+  const schema: TableSchema = [
+    ...leftOut.map((i) => left.schema[i]!),
+    ...rightOut.map((i) => (rightOnly ? right.schema[i]! : { name: rightNames[i]!, type: right.schema[i]!.type })),
+  ];
   const ctx = c.ctx;
   return {
     schema,
@@ -240,10 +245,8 @@ export function compileJoin(c: Compiler, left: Relation, op: JoinOp, scope: Scop
         produced += li.length;
         ctx.checkRows(produced, 'join', op.start, op.end);
         const cols: Column[] = [];
-        if (!rightOnly) for (let k = 0; k < left.schema.length; k++) {
-          cols.push(lb ? gather(lb.columns[k]!.column, li) : gather(emptyLike(left.schema[k]!.type), li));
-        }
-        if (!leftOnly) for (const col of bs.table.columns) cols.push(gather(col.column, ri));
+        for (const k of leftOut) cols.push(lb ? gather(lb.columns[k]!.column, li) : gather(emptyLike(left.schema[k]!.type), li));
+        for (const k of rightOut) cols.push(gather(bs.table.columns[k]!.column, ri));
         return makeTable(schema, cols, li.length);
       };
       const seenHead = new Uint8Array(bs.table.length);
