@@ -85,9 +85,16 @@ class StringBuilder extends Builder {
     this.codes[this.length++] = 0;
   }
 
+  /** Empty strings are code 0, and the array is zero past `length` (fresh or grown): no writes needed. */
+  protected override pad(row: number): void {
+    while (this.codes.length < row) this.codes = grow(this.codes);
+    this.length = row;
+  }
+
+  // Views, not copies: a finished buffer is dropped, and the segment's arrays are moved to the writing thread whole.
   finish(rows: number): Column {
     this.pad(rows);
-    return new StringColumn(this.type, this.codes.slice(0, rows), this.dict);
+    return new StringColumn(this.type, this.codes.subarray(0, rows), this.dict);
   }
 }
 
@@ -116,9 +123,17 @@ class NumberBuilder extends Builder {
     if (this.nulls !== null) this.nulls = grow(this.nulls);
   }
 
+  protected override pad(row: number): void {
+    if (row <= this.length) return;
+    while (this.values.length < row) this.resize();
+    this.nulls ??= new Uint8Array(this.values.length);
+    this.nulls.fill(1, this.length, row);
+    this.length = row;
+  }
+
   finish(rows: number): Column {
     this.pad(rows);
-    return new NumberColumn(this.type, this.values.slice(0, rows), this.nulls === null ? null : this.nulls.slice(0, rows));
+    return new NumberColumn(this.type, this.values.subarray(0, rows), this.nulls === null ? null : this.nulls.subarray(0, rows));
   }
 }
 
@@ -143,9 +158,17 @@ class TimeBuilder extends Builder {
     if (this.nulls !== null) this.nulls = grow(this.nulls);
   }
 
+  protected override pad(row: number): void {
+    if (row <= this.length) return;
+    while (this.ms.length < row) this.resize();
+    this.nulls ??= new Uint8Array(this.ms.length);
+    this.nulls.fill(1, this.length, row);
+    this.length = row;
+  }
+
   finish(rows: number): Column {
     this.pad(rows);
-    return new TicksColumn('datetime', this.ms.slice(0, rows), null, this.nulls === null ? null : this.nulls.slice(0, rows));
+    return new TicksColumn('datetime', this.ms.subarray(0, rows), null, this.nulls === null ? null : this.nulls.subarray(0, rows));
   }
 }
 
