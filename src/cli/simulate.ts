@@ -40,7 +40,7 @@ Options:
                      --store; labels.json goes to DIR unless --out is given too. The same
                      options are only committed once.
   --scenarios LIST   comma-separated scenario names, 'all' (default) or 'none'
-  --scale N          multiplies event volume (e.g. 20 for ~100M rows at 500 hosts)
+  --scale N          multiplies event volume (14 days, 500 hosts: 12.7M rows at 1, ~100M at 9.3)
   -h, --help         show this help
 
 Tables: DeviceNetworkEvents, DeviceFileEvents, DeviceProcessEvents, VMConnection,
@@ -178,6 +178,10 @@ export async function simulateCommand(argv: string[], io: CliIO, isTTY = process
       });
       worker.on('error', reject);
     });
+  } catch (e) {
+    // The generator crashed (out of memory, a bug): nothing it produced is committed.
+    store?.abort();
+    throw e;
   } finally {
     files?.close();
   }
