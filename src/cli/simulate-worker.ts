@@ -18,6 +18,14 @@ export interface WorkerRequest {
   options: Omit<SimulationOptions, 'onProgress'>;
   /** Post NDJSON chunks. */
   files: boolean;
+  /**
+   * The tables this thread writes. Every thread runs the whole (deterministic) generation
+   * and only numbers the other tables' rows, so threads can split the encoding between them
+   * and still produce the bytes one thread would.
+   */
+  tables: TableName[];
+  /** Whether this thread reports progress (one of them does). */
+  progress: boolean;
   /** Post store segments typed by these schemas. */
   storeSchemas?: Record<TableName, TableSchema>;
   /**
@@ -52,10 +60,11 @@ function run(request: WorkerRequest, port: NonNullable<typeof parentPort>): Work
       ? new TableOutput((table) => ({
         write: (bytes) => post({ kind: 'chunk', table, bytes }, [bytes.buffer as ArrayBuffer]),
         close: () => {},
-      }))
+      }), request.tables)
       : undefined;
     const columnar = request.storeSchemas === undefined ? undefined : new ColumnarSink({
       schemas: request.storeSchemas,
+      tables: request.tables,
       onSegment: (segment) => post({ kind: 'segment', segment }, segmentBuffers(segment)),
     });
     const sink: TelemetrySink = files !== undefined && columnar !== undefined ? new TeeSink(files, columnar) : (files ?? columnar)!;
@@ -63,6 +72,7 @@ function run(request: WorkerRequest, port: NonNullable<typeof parentPort>): Work
     const result = simulate({
       ...request.options,
       onProgress: (done, total, rows) => {
+        if (!request.progress) return;
         const now = Date.now();
         if (now - lastPost < 200 && done < total) return;
         lastPost = now;

@@ -3,6 +3,7 @@
 
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { loadSchemaCatalog } from '../io/schemas.js';
@@ -22,6 +23,16 @@ import { parseInstant } from '../sim/time.js';
 /** Young-generation size for the generator thread: measured best between 64 and 192 MB. */
 const YOUNG_GENERATION_MB = 128;
 
+/**
+ * Tables per generator thread, for each thread count. Encoding rows is most of the work and
+ * the generation itself is deterministic, so each thread generates everything and encodes its
+ * share; DeviceNetworkEvents alone is about half of the bytes.
+ */
+const TABLE_GROUPS: Record<number, TableName[][]> = {
+  1: [[...TABLES]],
+  2: [['DeviceNetworkEvents', 'DeviceFileEvents', 'DeviceProcessEvents'], ['VMConnection', 'CommonSecurityLog', 'DnsEvents']],
+};
+
 export const SIMULATE_HELP = `Usage: kqlhunt simulate [options]
 
 Generates a coherent simulated enterprise (hosts, users, SaaS, servers, two firewalls) and
@@ -40,6 +51,8 @@ Options:
                      --store; labels.json goes to DIR unless --out is given too. The same
                      options are only committed once.
   --scenarios LIST   comma-separated scenario names, 'all' (default) or 'none'
+  --threads N        generator threads, 1 or 2 (default: 2 with two or more CPU cores);
+                     the output is the same either way
   --scale N          multiplies event volume (14 days, 500 hosts: 12.7M rows at 1, ~100M at 9.3)
   -h, --help         show this help
 
@@ -89,6 +102,7 @@ export async function simulateCommand(argv: string[], io: CliIO, isTTY = process
     store: { type: 'string' },
     scenarios: { type: 'string' },
     scale: { type: 'string' },
+    threads: { type: 'string' },
   });
   if (args.values['help']) {
     io.stdout(SIMULATE_HELP);
@@ -110,13 +124,14 @@ export async function simulateCommand(argv: string[], io: CliIO, isTTY = process
     if (e instanceof SimulationOptionError) throw new UsageError(`--scenarios: ${e.message}`, 'simulate');
     throw e;
   }
+  const threads = integerOption(args, 'threads', Math.min(2, os.availableParallelism()), false);
+  if (TABLE_GROUPS[threads] === undefined) throw new UsageError(`--threads must be 1 or 2 (got ${threads})`, 'simulate');
   const storeDir = stringOption(args, 'store');
   const outDir = stringOption(args, 'out') ?? (storeDir === undefined ? 'sim-out' : undefined);
   const description = `simulate --days ${days} --hosts ${hosts} --seed ${seed} --scale ${scale} --end ${new Date(endMs).toISOString()}`
     + (scenarios === undefined ? '' : ` --scenarios ${scenarios.length === 0 ? 'none' : scenarios.join(',')}`);
 
-  const request: WorkerRequest = { options: { days, hosts, seed, endMs, scale, scenarios }, files: outDir !== undefined, writtenKib: new SharedArrayBuffer(4) };
-  const writtenKib = new Int32Array(request.writtenKib);
+  const request: Omit<WorkerRequest, 'tables' | 'progress' | 'writtenKib'> = { options: { days, hosts, seed, endMs, scale, scenarios }, files: outDir !== undefined };
   let store: BulkStoreWriter | undefined;
   if (storeDir !== undefined) {
     const catalog = loadSchemaCatalog();
@@ -145,41 +160,62 @@ export async function simulateCommand(argv: string[], io: CliIO, isTTY = process
   const started = Date.now();
   let outcome: Extract<WorkerMessage, { kind: 'done' }> | { kind: 'error'; message: string };
   const files = outDir === undefined ? undefined : openTableFiles(outDir);
+  const workers: Worker[] = [];
   try {
     outcome = await new Promise((resolve, reject) => {
-      const worker = new Worker(new URL('./simulate-worker.js', import.meta.url), {
-        workerData: request,
-        resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
-      });
-      worker.on('message', (m: WorkerMessage) => {
-        try {
-          switch (m.kind) {
-            case 'progress':
-              if (isTTY) io.stderr(`\rsimulating: ${Math.floor((100 * m.done) / m.total)}% (${m.done}/${m.total} hours, ${m.rows.toLocaleString('en-US')} rows)`);
-              break;
-            case 'chunk':
-              files!.write(m.table, m.bytes);
-              Atomics.add(writtenKib, 0, transferKib(m));
-              Atomics.notify(writtenKib, 0);
-              break;
-            case 'segment':
-              store!.add(reviveSegment(m.segment));
-              Atomics.add(writtenKib, 0, transferKib(m));
-              Atomics.notify(writtenKib, 0);
-              break;
-            default:
-              resolve(m);
+      const finished: Extract<WorkerMessage, { kind: 'done' }>[] = [];
+      const fail = (message: string): void => {
+        for (const w of workers) void w.terminate();
+        resolve({ kind: 'error', message });
+      };
+      TABLE_GROUPS[threads]!.forEach((tables, i) => {
+        const own: WorkerRequest = { ...request, tables, progress: i === 0, writtenKib: new SharedArrayBuffer(4) };
+        const writtenKib = new Int32Array(own.writtenKib);
+        const done = (kib: number): void => {
+          Atomics.add(writtenKib, 0, kib);
+          Atomics.notify(writtenKib, 0);
+        };
+        const worker = new Worker(new URL('./simulate-worker.js', import.meta.url), {
+          workerData: own,
+          resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+        });
+        workers.push(worker);
+        worker.on('message', (m: WorkerMessage) => {
+          try {
+            switch (m.kind) {
+              case 'progress':
+                if (isTTY) io.stderr(`\rsimulating: ${Math.floor((100 * m.done) / m.total)}% (${m.done}/${m.total} hours, ${m.rows.toLocaleString('en-US')} rows)`);
+                break;
+              case 'chunk':
+                files!.write(m.table, m.bytes);
+                done(transferKib(m));
+                break;
+              case 'segment':
+                store!.add(reviveSegment(m.segment));
+                done(transferKib(m));
+                break;
+              case 'error':
+                fail(m.message);
+                break;
+              case 'done':
+                finished.push(m);
+                if (finished.length < workers.length) break;
+                // Every thread generated the same rows; they only wrote different tables.
+                if (finished.some((f) => f.totalRows !== finished[0]!.totalRows)) fail('internal: generator threads disagree on the row count');
+                else resolve(finished[0]!);
+                break;
+            }
+          } catch (e) {
+            // A failed write (disk full, permissions): stop generating rows nobody can keep.
+            fail(e instanceof Error ? e.message : String(e));
           }
-        } catch (e) {
-          // A failed write (disk full, permissions): stop generating rows nobody can keep.
-          void worker.terminate();
-          resolve({ kind: 'error', message: e instanceof Error ? e.message : String(e) });
-        }
+        });
+        worker.on('error', reject);
       });
-      worker.on('error', reject);
     });
   } catch (e) {
-    // The generator crashed (out of memory, a bug): nothing it produced is committed.
+    // A generator crashed (out of memory, a bug): nothing it produced is committed.
+    for (const w of workers) void w.terminate();
     store?.abort();
     throw e;
   } finally {

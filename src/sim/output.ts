@@ -174,7 +174,8 @@ class TableStream {
   rows = 0;
   bytesWritten = 0;
   readonly out = new RowBytes();
-  constructor(readonly writer: ChunkWriter) {}
+  /** A stream that only numbers its rows (another thread writes this table). */
+  constructor(readonly writer: ChunkWriter, readonly written: boolean) {}
 
   /** Ends the current row; returns its index. */
   endRow(): number {
@@ -265,12 +266,17 @@ export class TableOutput implements TelemetrySink {
   private readonly initiatingBytes = new Map<Initiating, Uint8Array>();
   private readonly vmProcessBytes = new Map<VmProcess, Uint8Array>();
 
-  constructor(open: (table: TableName) => ChunkWriter) {
-    this.tables = Object.fromEntries(TABLES.map((t) => [t, new TableStream(open(t))])) as Record<TableName, TableStream>;
+  /**
+   * `written`: the tables this output encodes; rows of the others are only counted, so row
+   * indexes (and labels) stay right when generator threads split the tables between them.
+   */
+  constructor(open: (table: TableName) => ChunkWriter, written: readonly TableName[] = TABLES) {
+    this.tables = Object.fromEntries(TABLES.map((t) => [t, new TableStream(open(t), written.includes(t))])) as Record<TableName, TableStream>;
   }
 
   dns(r: DnsRow): number {
     const t = this.tables.DnsEvents;
+    if (!t.written) return t.rows++;
     const o = t.out;
     o.bytes(F.timeGenerated); o.iso(r.time);
     o.bytes(F.dnsComputer); o.json(r.computer);
@@ -287,6 +293,7 @@ export class TableOutput implements TelemetrySink {
 
   network(r: NetworkRow): number {
     const t = this.tables.DeviceNetworkEvents;
+    if (!t.written) return t.rows++;
     const o = t.out;
     o.bytes(F.timeGenerated); o.iso(r.time);
     o.bytes(F.timestamp); o.isoAgain();
@@ -307,6 +314,7 @@ export class TableOutput implements TelemetrySink {
 
   vmConnection(r: VmConnectionRow): number {
     const t = this.tables.VMConnection;
+    if (!t.written) return t.rows++;
     const o = t.out;
     o.bytes(F.timeGenerated); o.iso(r.time);
     o.bytes(F.quoteComma); o.bytes(this.vmProcess(r.vmProcess));
@@ -333,6 +341,7 @@ export class TableOutput implements TelemetrySink {
 
   paloAlto(r: PaloAltoRow): number {
     const t = this.tables.CommonSecurityLog;
+    if (!t.written) return t.rows++;
     const o = t.out;
     const url = r.kind === 'url';
     o.bytes(F.timeGenerated); o.iso(r.time);
@@ -367,6 +376,7 @@ export class TableOutput implements TelemetrySink {
 
   ciscoAsa(r: CiscoAsaRow): number {
     const t = this.tables.CommonSecurityLog;
+    if (!t.written) return t.rows++;
     const o = t.out;
     o.bytes(F.timeGenerated); o.iso(r.time);
     o.bytes(F.asaHead); o.raw(r.eventId);
@@ -385,6 +395,7 @@ export class TableOutput implements TelemetrySink {
 
   fields(table: TableName, _time: number, fields: FieldList): number {
     const t = this.tables[table];
+    if (!t.written) return t.rows++;
     const o = t.out;
     let first = true;
     for (const [name, value] of fields) {

@@ -82,3 +82,22 @@ test('simulate --store commits every row to the store once; the same options aga
   const recount = await runCli(['query', '--now', labels.end, '--store', store, '--format', 'json', 'DnsEvents | count']);
   assert.deepEqual((JSON.parse(recount.stdout) as { rows: number[][] }).rows, [[lines('DnsEvents')]]);
 });
+
+test('simulate --threads 1 and 2 write the same bytes and the same store rows', async () => {
+  const args = ['simulate', '--days', '1', '--hosts', '25', '--scale', '0.3', '--seed', '13'];
+  for (const threads of ['1', '2']) {
+    const r = await runCli([...args, '--threads', threads, '--out', path.join(base, `t${threads}`), '--store', path.join(base, `ts${threads}`)]);
+    assert.equal(r.code, 0, r.stderr);
+  }
+  assert.deepEqual(digest(path.join(base, 't1')), digest(path.join(base, 't2')));
+  const counts = async (store: string): Promise<unknown> => {
+    const q = await runCli(['query', '--now', '2024-06-14T12:00:00Z', '--store', store, '--format', 'json',
+      'union withsource=T DeviceNetworkEvents, VMConnection, DnsEvents, CommonSecurityLog, DeviceFileEvents, DeviceProcessEvents | summarize n = count(), bytes = sum(tolong(BytesSent)), ports = sum(LocalPort) by T | order by T asc']);
+    assert.equal(q.code, 0, q.stderr);
+    return JSON.parse(q.stdout);
+  };
+  assert.deepEqual(await counts(path.join(base, 'ts1')), await counts(path.join(base, 'ts2')));
+  const bad = await runCli([...args, '--threads', '4', '--out', path.join(base, 'x')]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--threads must be 1 or 2/);
+});
