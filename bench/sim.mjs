@@ -1,7 +1,8 @@
 // Simulator throughput: `kqlhunt simulate` end to end (generator thread + writing thread), once
 // into NDJSON files (--out) and once into a store (--store), in a temporary directory.
 // Run after building: node bench/sim.mjs   (BENCH_DAYS=n BENCH_HOSTS=n BENCH_SCALE=x to change
-// the default 3 days x 500 hosts x scale 1; BENCH_ONLY=out|store to run one path)
+// the default 3 days x 500 hosts x scale 1; BENCH_ONLY=out|store to run one path;
+// BENCH_THREADS=1|2 for the generator threads)
 //
 // Each run is a child process, so the numbers are its own: rows per wall-clock second, rows
 // per CPU second (user + system of all its threads: on a shared machine the wall rate falls
@@ -18,6 +19,7 @@ const days = process.env.BENCH_DAYS ?? '3';
 const hosts = process.env.BENCH_HOSTS ?? '500';
 const scale = process.env.BENCH_SCALE ?? '1';
 const only = process.env.BENCH_ONLY;
+const threads = process.env.BENCH_THREADS; // default: the CLI's (2 with two or more cores)
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kqlhunt-sim-bench-'));
 
 // The child reports its own CPU time and peak RSS when it exits (resourceUsage covers all threads).
@@ -29,7 +31,7 @@ const probeFile = path.join(dir, 'probe.mjs');
 fs.writeFileSync(probeFile, probe);
 
 function run(label, target) {
-  const args = ['simulate', '--days', days, '--hosts', hosts, '--scale', scale, '--seed', '42', ...target];
+  const args = ['simulate', '--days', days, '--hosts', hosts, '--scale', scale, '--seed', '42', ...(threads ? ['--threads', threads] : []), ...target];
   const t0 = performance.now();
   const r = spawnSync(process.execPath, [probeFile, ...args], { encoding: 'utf8' });
   const wall = (performance.now() - t0) / 1000;
@@ -48,7 +50,7 @@ function du(p) {
   return fs.readdirSync(p).reduce((n, f) => n + du(path.join(p, f)), 0);
 }
 
-console.log(`simulate --days ${days} --hosts ${hosts} --scale ${scale} (load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores)`);
+console.log(`simulate --days ${days} --hosts ${hosts} --scale ${scale}${threads ? ` --threads ${threads}` : ''} (load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores)`);
 try {
   if (only !== 'store') run('--out', ['--out', path.join(dir, 'out')]);
   if (only !== 'out') run('--store', ['--store', path.join(dir, 'store')]);
