@@ -96,6 +96,8 @@ test('window functions need a serialized row set, as in ADX', () => {
   assert.throws(() => run('W | summarize count() by v | extend p = prev(v)', { W }), /serialized/);
   assert.throws(() => run('W | sort by v | summarize c = count() by v | where row_number() > 1', { W }), /serialized/);
   assert.throws(() => run('W | serialize | mv-expand x = pack_array(v) | extend rn = row_number()', { W }), /serialized/);
+  assert.throws(() => run('W | summarize m = max(row_cumsum(v))', { W }), /serialized/);
+  assert.deepEqual(q('W | serialize | summarize m = max(row_cumsum(v))', { W })[1], [[6]]);
   // sort, top, serialize and range serialize; where, extend, project and take keep it.
   assert.deepEqual(q('W | sort by v asc | where v > 0 | project v | take 5 | extend rn = row_number()', { W })[1], [[1, 1], [2, 2], [3, 3]]);
   assert.deepEqual(q('W | top 2 by v | extend p = prev(v)', { W })[1], [[3, null], [2, 3]]);

@@ -14,7 +14,7 @@ import { compileScalar, fail } from '../expr/compile.js';
 import type { Evaluator } from '../evaluator.js';
 import { columnIndex, type Relation } from '../relation.js';
 import type { Scope } from '../scope.js';
-import { checked, makeTable, namingContext, wholeInput } from './common.js';
+import { checked, makeTable, namingContext, requireSerialized, wholeInput } from './common.js';
 import { GroupTable } from './grouping.js';
 
 export interface AggPlan {
@@ -154,6 +154,7 @@ export function compileSummarize(c: Compiler, input: Relation, op: SummarizeOp, 
     seen.add(s.name);
   }
   const whole = byEvals.some((e) => e.needsWholeInput) || plans.some((p) => p.aggs.some((a) => a.args.some((x) => x.needsWholeInput)));
+  requireSerialized(input, whole, op);
   const ctx = c.ctx;
   return {
     schema,
