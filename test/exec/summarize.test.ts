@@ -113,3 +113,11 @@ test('column pruning below aggregations never changes results', () => {
   assert.deepEqual(q('T | where isnotempty(column_ifexists("y", "")) | summarize count()', { T })[1], [[3]]);
   assert.deepEqual(q('let f = (v: long) { v * 2 }; let M = materialize(T); M | where x >= 2 | summarize sum(f(x)) by y', { T })[1], [['p', 4], ['r', 6]]);
 });
+
+test('grouping switches from the dense pair table to a map for large key spaces without changing results', () => {
+  // 3000 distinct (a, b) pairs over ~2500 x ~3000 distinct values: past the dense table's limit.
+  const r = q('range x from 1 to 6000 step 1 | summarize c = count() by a = x % 2500, b = x % 2999 | summarize groups = count(), rows = sum(c), maxc = max(c)');
+  const naive = new Map<string, number>();
+  for (let x = 1; x <= 6000; x++) naive.set(`${x % 2500},${x % 2999}`, (naive.get(`${x % 2500},${x % 2999}`) ?? 0) + 1);
+  assert.deepEqual(r[1], [[naive.size, 6000, Math.max(...naive.values())]]);
+});

@@ -96,13 +96,13 @@ class PairIndex {
   private table = new Int32Array(0);
   private capA = 0;
   private capB = 0;
-  private map: Map<number, number> | undefined;
+  private map: Map<number | string, number> | undefined;
   private readonly firstA: number[] = [];
   private readonly firstB: number[] = [];
   count = 0;
 
   private static readonly DENSE_LIMIT = 1 << 22;
-  private static readonly SHIFT = 67108864; // 2^26: a*2^26 + b stays exact while a < 2^27
+  private static readonly SHIFT = 67108864; // 2^26: a*2^26 + b is exact and unique while a < 2^27, b < 2^26
 
   private grow(a: number, b: number): void {
     let capA = Math.max(this.capA, 8), capB = Math.max(this.capB, 8);
@@ -110,7 +110,10 @@ class PairIndex {
     while (capB <= b) capB *= 2;
     if (capA * capB > PairIndex.DENSE_LIMIT) {
       this.map = new Map();
-      for (let id = 0; id < this.count; id++) this.map.set(this.firstA[id]! * PairIndex.SHIFT + this.firstB[id]!, id);
+      for (let id = 0; id < this.count; id++) {
+        const x = this.firstA[id]!, y = this.firstB[id]!;
+        this.map.set(y < PairIndex.SHIFT && x < 2 * PairIndex.SHIFT ? x * PairIndex.SHIFT + y : `${x},${y}`, id);
+      }
       this.table = new Int32Array(0);
       return;
     }
@@ -134,7 +137,8 @@ class PairIndex {
         id = this.table[slot]!;
         if (id < 0) { id = this.newPair(x, y); this.table[slot] = id; onNew(r); }
       } else {
-        const key = x * PairIndex.SHIFT + y;
+        // Past 2^26 distinct values per side the packed number would collide: key by text.
+        const key: number | string = y < PairIndex.SHIFT && x < 2 * PairIndex.SHIFT ? x * PairIndex.SHIFT + y : `${x},${y}`;
         const found = this.map.get(key);
         if (found === undefined) { id = this.newPair(x, y); this.map.set(key, id); onNew(r); } else id = found;
       }
