@@ -3,6 +3,7 @@
 // so the files are listed here explicitly. Extra arguments filter by path substring.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 function collect(dir) {
@@ -21,5 +22,11 @@ if (files.length === 0) {
   console.error('no test files found under dist/test (did the build run?)');
   process.exit(1);
 }
-const r = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...files], { stdio: 'inherit' });
+// Tests never touch the user's own store (~/.kqlhunt/store): each run gets a fresh one.
+const store = fs.mkdtempSync(path.join(os.tmpdir(), 'kqlhunt-test-store-'));
+const r = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...files], {
+  stdio: 'inherit',
+  env: { ...process.env, KQLHUNT_STORE: store },
+});
+fs.rmSync(store, { recursive: true, force: true });
 process.exit(r.status ?? 1);

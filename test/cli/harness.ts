@@ -1,8 +1,14 @@
 // Runs the CLI in-process with captured output, or as a child process for exit codes and timing.
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { REPO_ROOT } from '../util/paths.js';
+
+// Each test file gets its own empty default store, so no test sees another's data (test files
+// run in parallel processes) and none touches the user's ~/.kqlhunt/store.
+process.env['KQLHUNT_STORE'] = fs.mkdtempSync(path.join(os.tmpdir(), 'kqlhunt-cli-store-'));
 
 export interface CliRun {
   code: number;
