@@ -121,3 +121,22 @@ test('grouping switches from the dense pair table to a map for large key spaces 
   for (let x = 1; x <= 6000; x++) naive.set(`${x % 2500},${x % 2999}`, (naive.get(`${x % 2500},${x % 2999}`) ?? 0) + 1);
   assert.deepEqual(r[1], [[naive.size, 6000, Math.max(...naive.values())]]);
 });
+
+test('batches whose shared dictionary grows between them (a builder still appending) group and evaluate correctly', async () => {
+  const { StringColumn: SC } = await import('../../src/kql/data/column.js');
+  const makeSource = () => {
+    const dict = ['a', 'b'];
+    return {
+      schema: [{ name: 's', type: 'string' as const }],
+      *batches() {
+        yield { length: 3, columns: [{ name: 's', column: new SC('string', Int32Array.of(0, 1, 0), dict) }] };
+        dict.push('ccc');
+        yield { length: 2, columns: [{ name: 's', column: new SC('string', Int32Array.of(2, 1), dict) }] };
+      },
+    };
+  };
+  assert.deepEqual(q('G | summarize c = count() by s', { G: makeSource() as never })[1], [['a', 2], ['b', 2], ['ccc', 1]]);
+  assert.deepEqual(q('G | summarize c = count() by n = strlen(s)', { G: makeSource() as never })[1], [[1, 4], [3, 1]]);
+  const R = table('s:string, v:long', [['ccc', 7], ['a', 1]]);
+  assert.deepEqual(q('G | join kind=inner (R) on s | project s, v', { G: makeSource() as never, R })[1], [['a', 1], ['a', 1], ['ccc', 7]]);
+});

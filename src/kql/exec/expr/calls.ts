@@ -302,7 +302,7 @@ function rowwise(p: PreparedCall, b: Table, cols: Column[], expr: CallExpr): Col
 }
 
 /** Results per dictionary entry, filled as codes are met; shared by every batch of a dictionary. */
-type DictCache = WeakMap<string[], { done: Uint8Array; results: Column | Scalar[] }>;
+type DictCache = WeakMap<string[], { done: Uint8Array; results: Column | Scalar[]; size: number }>;
 
 /**
  * One impl call per distinct string of the only varying argument, mapped back through codes.
@@ -318,6 +318,8 @@ function perDistinct(p: PreparedCall, b: Table, vi: number, expr: CallExpr, cach
     return invoke(p, values.slice(), expr);
   };
   let entry = cache.get(col.dict);
+  // A dictionary that grew since it was cached (a builder still appending) is evaluated afresh.
+  if (entry !== undefined && entry.size !== col.dict.length) entry = undefined;
   if (col.dict.length <= n || (entry !== undefined && !Array.isArray(entry.results))) {
     if (entry === undefined || Array.isArray(entry.results)) {
       const perCode = col.dict.map((_, code) => compute(code));
@@ -329,7 +331,7 @@ function perDistinct(p: PreparedCall, b: Table, vi: number, expr: CallExpr, cach
         for (const v of perCode) dictCol.append(v);
         results = dictCol.finish();
       }
-      entry = { done: new Uint8Array(0), results };
+      entry = { done: new Uint8Array(0), results, size: col.dict.length };
       cache.set(col.dict, entry);
     }
     const results = entry.results as Column;
@@ -337,7 +339,7 @@ function perDistinct(p: PreparedCall, b: Table, vi: number, expr: CallExpr, cach
     return gatherByCodes(results, col.codes);
   }
   if (entry === undefined) {
-    entry = { done: new Uint8Array(col.dict.length), results: new Array<Scalar>(col.dict.length) };
+    entry = { done: new Uint8Array(col.dict.length), results: new Array<Scalar>(col.dict.length), size: col.dict.length };
     cache.set(col.dict, entry);
   }
   const done = entry.done, results = entry.results as Scalar[];

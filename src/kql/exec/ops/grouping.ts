@@ -40,7 +40,13 @@ class KeyIndex {
   assign(col: Column, n: number, ids: Int32Array, onNew: (row: number) => void): void {
     if (col instanceof StringColumn) {
       let perCode = this.byDict.get(col.dict);
-      if (perCode === undefined) { perCode = new Int32Array(col.dict.length).fill(-1); this.byDict.set(col.dict, perCode); }
+      if (perCode === undefined || perCode.length < col.dict.length) {
+        // A dictionary may have grown since (a builder still appending): keep what is known.
+        const grown = new Int32Array(col.dict.length).fill(-1);
+        if (perCode !== undefined) grown.set(perCode);
+        perCode = grown;
+        this.byDict.set(col.dict, perCode);
+      }
       const codes = col.codes, dict = col.dict;
       for (let r = 0; r < n; r++) {
         const code = codes[r]!;

@@ -175,7 +175,7 @@ class BuildSide {
     const single = keyCols.length === 1 ? keyCols[0] : undefined;
     if (single instanceof StringColumn && this.byCodeHead) {
       let t = this.probeCache.get(single.dict);
-      if (t === undefined) {
+      if (t === undefined || t.heads.length !== single.dict.length) {
         const translated = this.translate(single.dict);
         if (translated) t = { heads: translated, next: this.byCodeNext! };
         else {
