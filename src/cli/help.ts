@@ -39,11 +39,6 @@ Options:
 
 Exit codes: 0 no errors, 1 at least one error, 2 bad usage.
 `,
-  start: `Usage: kqlhunt start
-
-Checks every seed query (../shared/seeds/queries/*.kql, when present) and every built-in
-rule (content/rules/), and prints a summary. Findings are reported, not fatal.
-`,
   help: `Usage: kqlhunt help [COMMAND]
 `,
 };
@@ -53,6 +48,7 @@ rule (content/rules/), and prints a summary. Findings are reported, not fatal.
  * `kqlhunt help` does not pay for importing the ingest pipeline or the detection engine.
  */
 const MODULE_HELP: Readonly<Record<string, () => Promise<string>>> = {
+  start: async () => (await import('./start.js')).START_HELP,
   ingest: async () => (await import('./ingest.js')).INGEST_HELP,
   store: async () => (await import('./store-command.js')).STORE_HELP,
   simulate: async () => (await import('./simulate.js')).SIMULATE_HELP,
