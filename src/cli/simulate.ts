@@ -20,7 +20,7 @@ import type { WorkerMessage, WorkerRequest } from './simulate-worker.js';
 
 import { parseInstant } from '../sim/time.js';
 
-/** Young-generation size for the generator thread: measured best between 64 and 192 MB. */
+/** Young-generation size for generator threads (shared between them): measured best between 64 and 192 MB for one. */
 const YOUNG_GENERATION_MB = 128;
 
 /**
@@ -177,7 +177,7 @@ export async function simulateCommand(argv: string[], io: CliIO, isTTY = process
         };
         const worker = new Worker(new URL('./simulate-worker.js', import.meta.url), {
           workerData: own,
-          resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+          resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB / threads },
         });
         workers.push(worker);
         worker.on('message', (m: WorkerMessage) => {
