@@ -204,9 +204,14 @@ function build(c: Compiler, right: Relation, keys: readonly KeyPair[]): BuildSid
 
 /** Growable Int32 output buffers for matched row pairs. */
 class PairBuffer {
-  left = new Int32Array(1024);
-  right = new Int32Array(1024);
+  left: Int32Array;
+  right: Int32Array;
   length = 0;
+  /** Sized for one match per probe row, the common case. */
+  constructor(capacity: number) {
+    this.left = new Int32Array(Math.max(16, capacity));
+    this.right = new Int32Array(Math.max(16, capacity));
+  }
   push(l: number, r: number): void {
     if (this.length === this.left.length) {
       const nl = new Int32Array(this.length * 2); nl.set(this.left); this.left = nl;
@@ -252,7 +257,7 @@ export function compileJoin(c: Compiler, left: Relation, op: JoinOp, scope: Scop
       const seenHead = new Uint8Array(bs.table.length);
       for (const lb of checked(ctx, left.batches())) {
         const { heads, next } = bs.probe(keys.map((k) => lb.columns[k.left]!.column), lb.length);
-        const out = new PairBuffer();
+        const out = new PairBuffer(lb.length);
         for (let i = 0; i < lb.length; i++) {
           const h = heads[i]!;
           switch (kind) {
@@ -310,7 +315,7 @@ export function compileLookup(c: Compiler, left: Relation, op: LookupOp, scope: 
       let produced = 0;
       for (const lb of checked(ctx, left.batches())) {
         const { heads, next } = bs.probe(keys.map((k) => lb.columns[k.left]!.column), lb.length);
-        const out = new PairBuffer();
+        const out = new PairBuffer(lb.length);
         for (let i = 0; i < lb.length; i++) {
           const h = heads[i]!;
           if (h >= 0) for (let r = h; r >= 0; r = next[r]!) out.push(i, r);
