@@ -19,7 +19,7 @@ const days = process.env.BENCH_DAYS ?? '3';
 const hosts = process.env.BENCH_HOSTS ?? '500';
 const scale = process.env.BENCH_SCALE ?? '1';
 const only = process.env.BENCH_ONLY;
-const threads = process.env.BENCH_THREADS; // default: the CLI's (2 with two or more cores)
+const threads = process.env.BENCH_THREADS; // default: the CLI default (1)
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kqlhunt-sim-bench-'));
 
 // The child reports its own CPU time and peak RSS when it exits (resourceUsage covers all threads).
