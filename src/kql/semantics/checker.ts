@@ -15,7 +15,7 @@ import { knownAggregate, knownPlugin, knownScalar, typeBuiltinCall } from './fun
 import {
   COUNT_COLUMN, expressionName, extendColumnNames, joinRightColumnNames, makeSeriesColumnNames,
   printColumnNames, projectColumnNames, summarizeColumnNames, topHittersAggregateName,
-  topNestedAggregateName, unionConflictName, uniqueColumnName, aggregateColumnNames, tupleColumns, byPassThroughColumns, type NamingContext,
+  topNestedAggregateName, unionConflictName, uniqueColumnName, aggregateColumnNames, tupleColumns, byPassThroughColumns, isSameTypeConversion, type NamingContext,
 } from './naming.js';
 import { OPERATOR_RESULT_CODES } from './operator-types.js';
 import {
@@ -698,10 +698,10 @@ class Checker {
 
   /** `tostring(s)` of a string column and the like: the by-column is the input column itself. */
   private isSameTypeConversion(call: CallExpr, row: RowSchema): boolean {
-    const target = CONVERSION_RESULT[call.name.name];
-    const arg = call.args[0] !== undefined ? unparen(call.args[0]) : undefined;
-    if (target === undefined || arg?.kind !== 'NameRef') return false;
-    return findColumn(row, arg.name.name)?.type === target;
+    return isSameTypeConversion(call, (name) => {
+      const t = findColumn(row, name)?.type;
+      return t === undefined || t === 'unknown' ? undefined : t;
+    });
   }
 
   /** ADX refuses to group by a dynamic value (summarize by, distinct): it must be cast first. */
@@ -1272,11 +1272,6 @@ class Checker {
     this.diagnostics.push(d);
   }
 }
-
-const CONVERSION_RESULT: Record<string, ScalarType> = {
-  tostring: 'string', toint: 'int', tolong: 'long', todouble: 'real', toreal: 'real', tobool: 'bool',
-  toboolean: 'bool', todatetime: 'datetime', totimespan: 'timespan', toguid: 'guid', todecimal: 'decimal',
-};
 
 const CODE_TYPES: Record<string, TypeOrUnknown> = {
   b: 'bool', i: 'int', l: 'long', r: 'real', m: 'decimal', s: 'string', d: 'datetime', t: 'timespan', g: 'guid', y: 'dynamic', '?': 'unknown',

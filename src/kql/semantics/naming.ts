@@ -13,6 +13,7 @@
 //  - print names unnamed items by position: `print_0`, `print_1`, ...
 
 import type { CallExpr, Expr, NamedExpr } from '../syntax/ast.js';
+import type { ScalarType } from '../types.js';
 import { KNOWN_FUNCTIONS, type KnownFunction } from './known-functions.js';
 
 const scalarByName = new Map<string, KnownFunction>();
@@ -285,6 +286,23 @@ function percentileSuffix(e: Expr): string {
  * string `s`, judged by `sameTypeConversion`). arg_max(x, *) does not repeat these; a by
  * column computed from a column (`bin(TimeGenerated, 1h)`, `tostring(dyn)`) does not count.
  */
+/** The conversion functions and the type each returns: `tostring(s)` of a string column is a no-op. */
+const CONVERSION_RESULT: Readonly<Record<string, ScalarType>> = {
+  tostring: 'string', toint: 'int', tolong: 'long', todouble: 'real', toreal: 'real', tobool: 'bool',
+  toboolean: 'bool', todatetime: 'datetime', totimespan: 'timespan', toguid: 'guid', todecimal: 'decimal',
+};
+
+/**
+ * Whether `call` converts a column to the type it already has (`tostring(s)` of a string
+ * column), which ADX treats as the column itself for `arg_max(x, *)` pass-through.
+ */
+export function isSameTypeConversion(call: CallExpr, columnType: (name: string) => ScalarType | undefined): boolean {
+  const target = CONVERSION_RESULT[call.name.name];
+  const arg = call.args[0] !== undefined ? unparen(call.args[0]) : undefined;
+  if (target === undefined || arg?.kind !== 'NameRef') return false;
+  return columnType(arg.name.name) === target;
+}
+
 export function byPassThroughColumns(
   by: readonly NamedExpr[],
   sameTypeConversion: (call: CallExpr) => boolean = () => false,

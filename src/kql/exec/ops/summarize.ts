@@ -6,7 +6,7 @@
 import type { Column, Table } from '../../data/column.js';
 import type { ArgInfo, CallContext, GroupedAggregator } from '../../functions/registry.js';
 import type { CallExpr, DistinctOp, Expr, NameRef, SummarizeOp } from '../../syntax/ast.js';
-import { aggregateColumnNames, expressionName, summarizeColumnNames } from '../../semantics/naming.js';
+import { aggregateColumnNames, byPassThroughColumns, expressionName, isSameTypeConversion, summarizeColumnNames } from '../../semantics/naming.js';
 import { KqlError, NotSupportedError, type ScalarType, type TableSchema } from '../../types.js';
 import type { Compiler } from '../compiler.js';
 import { argInfo } from '../expr/calls.js';
@@ -115,7 +115,10 @@ function extractAggregates(c: Compiler, e: Expr, scope: Scope, found: CallExpr[]
 
 export function compileSummarize(c: Compiler, input: Relation, op: SummarizeOp, scope: Scope): Relation {
   const naming = namingContext(input.schema, scope);
-  const names = summarizeColumnNames(op.aggregates, op.by, input.schema.map((s) => s.name), naming);
+  // ADX's `arg_max(x, *)` leaves out only by-columns that are input columns as they are
+  // (`by Computer`, `by tostring(s)` of a string s) — `by bin(T, 1h)` still repeats T as T1.
+  const passThrough = byPassThroughColumns(op.by, (call) => isSameTypeConversion(call, (name) => input.schema.find((s) => s.name === name)?.type));
+  const names = summarizeColumnNames(op.aggregates, op.by, input.schema.map((s) => s.name), naming, passThrough);
   const env = c.env(input.schema, scope);
   const byEvals = op.by.map((item) => {
     if (item.names.length > 1) fail(item, 'a summarize by-item takes one name');
@@ -124,10 +127,10 @@ export function compileSummarize(c: Compiler, input: Relation, op: SummarizeOp, 
   const plans: ItemPlan[] = op.aggregates.map((item, i) => {
     const e = unparen(item.expr);
     if (isAggregateCall(c, e, scope)) {
-      const agg = planAggregate(c, e, input, scope, names.by, true);
+      const agg = planAggregate(c, e, input, scope, names.passThrough, true);
       const outNames = names.aggregates[i]!;
       if (agg.types.length !== outNames.length) {
-        const shape = aggregateColumnNames(e, input.schema.map((s) => s.name), names.by, naming);
+        const shape = aggregateColumnNames(e, input.schema.map((s) => s.name), names.passThrough, naming);
         void shape;
         fail(item, `'${e.name.name}' produces ${agg.types.length} columns, but ${outNames.length} names are given`);
       }
@@ -136,7 +139,7 @@ export function compileSummarize(c: Compiler, input: Relation, op: SummarizeOp, 
     const found: CallExpr[] = [];
     const rewritten = extractAggregates(c, item.expr, scope, found);
     if (found.length === 0) fail(item, 'a summarize item must be an aggregation (count(), sum(x), ...) or an expression over aggregations');
-    const aggs = found.map((call) => planAggregate(c, call, input, scope, names.by, false));
+    const aggs = found.map((call) => planAggregate(c, call, input, scope, names.passThrough, false));
     const hidden: TableSchema = [
       ...op.by.map((_, k) => ({ name: names.by[k]!, type: byEvals[k]!.type })),
       ...aggs.map((a, k) => ({ name: `__agg${k}`, type: a.types[0]! })),
