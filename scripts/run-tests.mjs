@@ -24,7 +24,8 @@ if (files.length === 0) {
 }
 // Tests never touch the user's own store (~/.kqlhunt/store): each run gets a fresh one.
 const store = fs.mkdtempSync(path.join(os.tmpdir(), 'kqlhunt-test-store-'));
-const r = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...files], {
+const preload = path.resolve('dist/test/util/fc-seed.js');
+const r = spawnSync(process.execPath, ['--import', preload, '--test', '--test-reporter=spec', ...files], {
   stdio: 'inherit',
   env: { ...process.env, KQLHUNT_STORE: store },
 });
