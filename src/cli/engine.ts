@@ -173,7 +173,7 @@ export async function runQuery(text: string, options: RunOptions): Promise<RunOu
     });
     // A view merged with its table (VMConnection over Zeek_conn) may have rows though the table has none.
     for (const fn of views.functions.values()) if (fn.mergeWithTable) emptyTables.delete(fn.name);
-    return { diagnostics: [], errors: [], result: { schema: result.columns, table: result.table }, emptyTables: [...emptyTables] };
+    return { diagnostics: [], errors: [], result: { schema: result.columns, table: result.table, ...(result.tables ? { tables: result.tables.map((t) => ({ name: t.name, schema: t.columns, table: t.table })) } : {}) }, emptyTables: [...emptyTables] };
   } catch (e) {
     if (!(e instanceof KqlError)) throw e;
     if (e.start === undefined) return { diagnostics: [], errors: [e.message], emptyTables: [...emptyTables] };

@@ -13,12 +13,22 @@ export interface ResultSet {
   table: Table;
   /** Rows the query produced before --max-rows cut it, when known and larger than the table. */
   totalRows?: number;
+  /** Every table of a query that yields several (fork, facet), named; the first is `table`. */
+  tables?: readonly { name: string; schema: readonly ColumnSchema[]; table: Table }[];
 }
 
 /** A sink for output; the CLI writes chunks so huge results never become one string. */
 export type Write = (chunk: string) => void;
 
 export function render(result: ResultSet, format: OutputFormat, write: Write, options: { maxCellWidth?: number } = {}): void {
+  if (format === 'table' && result.tables !== undefined) {
+    // Several result tables (fork, facet): each under its name, as ADX returns them.
+    result.tables.forEach((t, i) => {
+      write(`${i === 0 ? '' : '\n'}== ${t.name} ==\n`);
+      renderTable({ schema: t.schema, table: t.table }, write, options.maxCellWidth ?? 60);
+    });
+    return;
+  }
   switch (format) {
     case 'table': return renderTable(result, write, options.maxCellWidth ?? 60);
     case 'csv': return renderCsv(result, write);
@@ -85,7 +95,20 @@ function renderJson(result: ResultSet, write: Write): void {
   const columns = result.table.columns.map((c, i) => ({ name: c.name, type: result.schema[i]?.type ?? c.column.type }));
   write(`{"columns":${JSON.stringify(columns)},"rows":[`);
   for (let r = 0; r < result.table.length; r++) write((r === 0 ? '' : ',') + JSON.stringify(jsonRow(result, r)));
-  write(']}\n');
+  write(']');
+  if (result.tables !== undefined) {
+    // The first table stays the top-level object (the documented shape); all are listed too.
+    write(',"tables":[');
+    result.tables.forEach((t, i) => {
+      const sub: ResultSet = { schema: t.schema, table: t.table };
+      const cols = t.table.columns.map((c, k) => ({ name: c.name, type: t.schema[k]?.type ?? c.column.type }));
+      write(`${i === 0 ? '' : ','}{"name":${JSON.stringify(t.name)},"columns":${JSON.stringify(cols)},"rows":[`);
+      for (let r = 0; r < t.table.length; r++) write((r === 0 ? '' : ',') + JSON.stringify(jsonRow(sub, r)));
+      write(']}');
+    });
+    write(']');
+  }
+  write('}\n');
 }
 
 function renderNdjson(result: ResultSet, write: Write): void {

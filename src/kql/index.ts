@@ -70,6 +70,11 @@ export interface QueryResult {
   table: Table;
   /** Present when the query ends in `render`: the chart type and its `with (...)` properties. */
   render?: RenderInfo;
+  /**
+   * Operators that produce several tables (fork, facet) give the first as `columns`/`table`
+   * and every one of them, named, here.
+   */
+  tables?: { name: string; columns: ColumnSchema[]; table: Table }[];
 }
 
 /** The current time as ADX ticks. */
@@ -125,6 +130,9 @@ export function query(text: string, options: QueryOptions): QueryResult {
     ctx.checkRows(table.length, 'the query result');
     const result: QueryResult = { columns: rel.schema.map((s) => ({ ...s })), table };
     if (rel.render) result.render = rel.render;
+    if (rel.results && rel.results.length > 1) {
+      result.tables = rel.results.map((r) => ({ name: r.name, columns: r.relation.schema.map((c) => ({ ...c })), table: collect(r.relation) }));
+    }
     return result;
   } catch (caught) {
     const e = caught instanceof KqlError && stored ? stored.locate(caught) : caught;
