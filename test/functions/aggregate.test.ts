@@ -247,3 +247,19 @@ test('tdigest / tdigest_merge keep the percentiles of the union', () => {
   assert.equal(digest.max, 5);
   assert.deepEqual(digest.centroids.map((c) => c[0]), [1, 2, 3, 4, 5]);
 });
+
+test('dcount is exact through the exact-set growth up to the limit of each accuracy level, and hll() serialises canonically', () => {
+  for (const [level, limit] of [[1, 1000], [2, 8000]] as const) {
+    for (const n of [7, 8, 9, 511, 513, limit - 1, limit]) {
+      // Each value twice, interleaved, so duplicates hit a table that has grown in between.
+      const values = Array.from({ length: 2 * n }, (_, i) => (i % n) * 7919);
+      const [count] = aggregateValues('dcount', [arg('long'), constant('int', level)], [numbers('long', values)], values.map(() => 0));
+      assert.equal(count, n, `level ${level}, ${n} distinct values`);
+    }
+  }
+  const forward = aggregateValues('hll', [arg('long')], [numbers('long', [5, 6, 7, 8, 9])], [0, 0, 0, 0, 0]);
+  const backward = aggregateValues('hll', [arg('long')], [numbers('long', [9, 8, 7, 6, 5])], [0, 0, 0, 0, 0]);
+  assert.deepEqual(forward, backward);
+  const keys = (forward[0] as { exact: number[] }).exact;
+  assert.deepEqual(keys, [...keys].sort((a, b) => a - b));
+});

@@ -28,42 +28,91 @@ function exactLimitFor(p: number): number {
   return EXACT_LIMIT_BY_ACCURACY[level < 0 ? DEFAULT_ACCURACY : level]!;
 }
 
-export class HyperLogLog {
-  /** Exact mode: packed hashes. null once dense. */
-  exact: Set<number> | null = new Set();
-  registers: Uint8Array | null = null;
+/** An empty slot in the exact-mode hash table; packed hashes are never negative. */
+const EMPTY = -1;
+const INITIAL_CAPACITY = 8;
 
-  constructor(readonly p: number) {}
+export class HyperLogLog {
+  /**
+   * Exact mode: an open-addressing hash table of packed hashes (EMPTY marks free slots),
+   * kept at most half full. A typed array rather than a Set<number>: 53-bit keys are not
+   * small integers, so a Set would box every one of them. null once dense.
+   */
+  private table: Float64Array | null = new Float64Array(INITIAL_CAPACITY).fill(EMPTY);
+  private exactSize = 0;
+  /** Dense mode: 2^p one-byte registers, allocated only when the exact limit is passed. */
+  private registers: Uint8Array | null = null;
+  private readonly exactLimit: number;
+
+  constructor(readonly p: number) {
+    this.exactLimit = exactLimitFor(p);
+  }
+
+  get isExact(): boolean {
+    return this.table !== null;
+  }
 
   /** Adds a packed hash (hash.ts packHash). */
   addPacked(key: number): void {
-    const exact = this.exact;
-    if (exact !== null) {
-      exact.add(key);
-      if (exact.size > exactLimitFor(this.p)) this.densify();
+    const table = this.table;
+    if (table === null) {
+      this.addToRegisters(key);
       return;
     }
-    unpackHash(key, scratch);
-    this.addToRegisters(scratch);
+    const mask = table.length - 1;
+    // The key's low 32 bits are well-mixed hash bits (low 21 from the low word, the rest from the high).
+    let slot = key & mask;
+    for (;;) {
+      const found = table[slot]!;
+      if (found === key) return;
+      if (found === EMPTY) break;
+      slot = (slot + 1) & mask;
+    }
+    table[slot] = key;
+    this.exactSize++;
+    if (this.exactSize > this.exactLimit) this.densify();
+    else if (this.exactSize * 2 > table.length) this.growTable();
   }
 
-  private addToRegisters(h: Hash64): void {
+  private growTable(): void {
+    const old = this.table!;
+    const table = new Float64Array(old.length * 2).fill(EMPTY);
+    const mask = table.length - 1;
+    for (let i = 0; i < old.length; i++) {
+      const key = old[i]!;
+      if (key === EMPTY) continue;
+      let slot = key & mask;
+      while (table[slot] !== EMPTY) slot = (slot + 1) & mask;
+      table[slot] = key;
+    }
+    this.table = table;
+  }
+
+  private addToRegisters(key: number): void {
+    unpackHash(key, scratch);
     const p = this.p;
-    const index = h.high >>> (32 - p);
-    const rest = (h.high << p) >>> 0;
-    const rank = rest !== 0 ? Math.clz32(rest) + 1 : 32 - p + Math.clz32(h.low) + 1;
+    const index = scratch.high >>> (32 - p);
+    const rest = (scratch.high << p) >>> 0;
+    const rank = rest !== 0 ? Math.clz32(rest) + 1 : 32 - p + Math.clz32(scratch.low) + 1;
     const registers = this.registers!;
     if (rank > registers[index]!) registers[index] = rank;
   }
 
   private densify(): void {
+    const keys = this.exactKeys()!;
+    this.table = null;
+    this.exactSize = 0;
     this.registers = new Uint8Array(1 << this.p);
-    const keys = this.exact!;
-    this.exact = null;
-    for (const key of keys) {
-      unpackHash(key, scratch);
-      this.addToRegisters(scratch);
-    }
+    for (const key of keys) this.addToRegisters(key);
+  }
+
+  /** The packed hashes in ascending order while exact (a canonical order); null once dense. */
+  exactKeys(): number[] | null {
+    const table = this.table;
+    if (table === null) return null;
+    const keys: number[] = [];
+    for (let i = 0; i < table.length; i++) if (table[i] !== EMPTY) keys.push(table[i]!);
+    return keys.sort((a, b) => a - b);
   }
 
   /** Folds another sketch in. The result keeps the lower precision of the two. */
@@ -78,11 +127,12 @@ export class HyperLogLog {
   }
 
   private mergeSamePrecisionOrHigher(other: HyperLogLog): void {
-    if (other.exact !== null) {
-      for (const key of other.exact) this.addPacked(key);
+    const otherKeys = other.exactKeys();
+    if (otherKeys !== null) {
+      for (const key of otherKeys) this.addPacked(key);
       return;
     }
-    if (this.exact !== null) this.densify();
+    if (this.table !== null) this.densify();
     const mine = this.registers!;
     const theirs = other.registers!;
     const shift = other.p - this.p;
@@ -98,12 +148,13 @@ export class HyperLogLog {
   }
 
   estimate(): number {
-    if (this.exact !== null) return this.exact.size;
+    if (this.table !== null) return this.exactSize;
     return Math.round(improvedEstimate(this.registers!, this.p));
   }
 
   toDynamic(): DynamicValue {
-    if (this.exact !== null) return { kqlhunt_hll: 1, p: this.p, exact: [...this.exact] };
+    const keys = this.exactKeys();
+    if (keys !== null) return { kqlhunt_hll: 1, p: this.p, exact: keys };
     return { kqlhunt_hll: 1, p: this.p, registers: bytesToBase64(this.registers!) };
   }
 
@@ -120,13 +171,13 @@ export class HyperLogLog {
     const registers = value['registers'];
     if (Array.isArray(exact)) {
       for (const k of exact) {
-        if (typeof k !== 'number') throw new KqlError(`${fn}(): the hll sketch is corrupt`);
-        sketch.exact!.add(k);
+        if (typeof k !== 'number' || !Number.isSafeInteger(k) || k < 0) throw new KqlError(`${fn}(): the hll sketch is corrupt`);
+        sketch.addPacked(k);
       }
     } else if (typeof registers === 'string') {
       const bytes = base64ToBytes(registers);
       if (bytes.length !== 1 << p) throw new KqlError(`${fn}(): the hll sketch is corrupt`);
-      sketch.exact = null;
+      sketch.table = null;
       sketch.registers = bytes;
     } else {
       throw new KqlError(`${fn}(): the hll sketch is corrupt`);
