@@ -187,6 +187,32 @@ test('scan: cumulative sums, resets and fill-forward (docs examples), with_match
   assert.throws(() => run('range x from 1 to 2 step 1 | scan with (step s: true => x = 1;)'), /only assign declared columns/);
 });
 
+test('scan step output=none|last|all: the docs sessions example, and last emits each run\'s final row', () => {
+  const sessions = q(`let Events = datatable (Ts: timespan, Event: string) [0m, "A", 1m, "A", 2m, "B", 3m, "D", 32m, "B", 36m, "C", 38m, "D", 41m, "E", 75m, "A"];
+    Events | sort by Ts asc
+    | scan with_match_id=session_id declare (sessionStart: timespan) with (
+        step inSession: true => sessionStart = iff(isnull(inSession.sessionStart), Ts, inSession.sessionStart);
+        step endSession output=none: Ts - inSession.sessionStart > 30m;
+      )
+    | extend Ts = tostring(Ts), sessionStart = tostring(sessionStart)`);
+  assert.deepEqual(sessions[1], [
+    ['00:00:00', 'A', '00:00:00', 0], ['00:01:00', 'A', '00:00:00', 0], ['00:02:00', 'B', '00:00:00', 0],
+    ['00:03:00', 'D', '00:00:00', 0], ['00:32:00', 'B', '00:32:00', 1], ['00:36:00', 'C', '00:32:00', 1],
+    ['00:38:00', 'D', '00:32:00', 1], ['00:41:00', 'E', '00:32:00', 1], ['01:15:00', 'A', '01:15:00', 2],
+  ]);
+  // output=last: one row per run of s1 matches, the run's last; s2 (output=all) as usual.
+  const E = table('t:long, e:string', [[1, 'a'], [2, 'a'], [3, 'b'], [4, 'a'], [5, 'a'], [6, 'a'], [7, 'b']]);
+  assert.deepEqual(q('E | scan with_match_id=m with (step s1 output=last: e == "a"; step s2 output=all: e == "b";)', { E })[1], [
+    [2, 'a', 0], [3, 'b', 0], [6, 'a', 1], [7, 'b', 1],
+  ]);
+  assert.deepEqual(q('E | scan with (step s1 output=last: e == "a";)', { E })[1], [[6, 'a']]);
+  assert.deepEqual(q('E | scan with (step s1 output=all: e == "b";)', { E })[1], [[3, 'b'], [7, 'b']]);
+  const parsed = parse('E | scan with (step s1 output=none: true; step s2: true;)');
+  const steps = JSON.stringify(parsed.query);
+  assert.match(steps, /"output":"none"/);
+  assert.throws(() => run('range x from 1 to 2 step 1 | scan with (step s output=most: true;)'), /expected all, last or none after 'output='/);
+});
+
 test('evaluate bag_unpack: columns per property, prefix, conflicts, ignored properties', () => {
   const people = `datatable(d:dynamic)[dynamic({'Name': 'John', 'Age':20}), dynamic({'Name': 'Dave', 'Age':40}), dynamic({'Name': 'Jasmine', 'Age':30})]`;
   assert.deepEqual(q(`${people} | evaluate bag_unpack(d)`), ['Age:long, Name:string', [[20, 'John'], [40, 'Dave'], [30, 'Jasmine']]]);

@@ -506,6 +506,8 @@ export interface ScanStep extends Node {
   kind: 'ScanStep';
   name: Ident;
   optional: boolean;
+  /** `output = all | last | none`; absent means all (the docs' default). */
+  output?: 'all' | 'last' | 'none';
   condition: Expr;
   assignments: NamedExpr[];
 }

@@ -1420,9 +1420,11 @@ class Parser {
     const start = this.next().start;
     const name = this.parseName('declared', "after 'step'");
     const optional = !!this.eatW('optional');
+    let output: ScanStep['output'];
     if (this.atW('output') && this.isP(this.peek(), '=')) {
       this.next(); this.next();
-      this.next();
+      if (this.atW('all') || this.atW('last') || this.atW('none')) output = this.next().text as ScanStep['output'];
+      else this.errorAtToken(`expected all, last or none after 'output=' in scan step '${name.name}', found ${this.describe(this.tok)}`);
     }
     this.expectP(':', `after step '${name.name}'`);
     const condition = this.parseExpr();
@@ -1438,7 +1440,7 @@ class Parser {
       this.skipToSync(false);
       this.eatP(';');
     }
-    return { kind: 'ScanStep', start, end: this.prevEnd, name, optional, condition, assignments };
+    return { kind: 'ScanStep', start, end: this.prevEnd, name, optional, ...(output ? { output } : {}), condition, assignments };
   }
 
   /** `in (T1, T2)` for search and find. */

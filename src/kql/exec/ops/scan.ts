@@ -74,7 +74,13 @@ export function compileScan(c: Compiler, input: Relation, op: ScanOp, scope: Sco
         // state[k]: undefined (empty) or one record per step 0..k; ids[k]: the sequence's match id.
         const state: (Rec[] | undefined)[] = new Array(steps.length).fill(undefined);
         const ids: number[] = new Array(steps.length).fill(-1);
-        const lastOut: (Rec | undefined)[] = new Array(steps.length).fill(undefined);
+        // output=last: a step's pending record, emitted once its run of matches ends (the
+        // sequence moves on to the next step, a new match replaces it, or the input ends).
+        const lastOut: ({ rec: Rec; id: number } | undefined)[] = new Array(steps.length).fill(undefined);
+        const flushLast = (k: number): void => {
+          const pending = lastOut[k];
+          if (pending) { emit(pending.rec, pending.id); lastOut[k] = undefined; }
+        };
         const emit = (rec: Rec, id: number): void => {
           rec.forEach((v, j) => builders[j]!.append(v));
           if (matchIdName) builders[rec.length]!.append(id);
@@ -92,8 +98,9 @@ export function compileScan(c: Compiler, input: Relation, op: ScanOp, scope: Sco
                 state[k] = [...prev, rec];
                 ids[k] = ids[k - 1]!;
                 state[k - 1] = undefined;
+                flushLast(k - 1);
                 if (step.output === 'all') emit(rec, ids[k]!);
-                else if (step.output === 'last') lastOut[k] = rec;
+                else if (step.output === 'last') { flushLast(k); lastOut[k] = { rec, id: ids[k]! }; }
                 continue;
               }
             }
@@ -102,15 +109,17 @@ export function compileScan(c: Compiler, input: Relation, op: ScanOp, scope: Sco
               const carried = own ? own[k]!.slice(input.schema.length) : declared.map((d) => d.value);
               const rec = evalStep(step, ordered, r, row, carried, own ?? [undefined], declared.length);
               if (rec) {
-                if (k === 0) { matchId++; ids[0] = matchId; state[0] = [rec]; }
+                // The first step starts a new match only from an empty state; otherwise its
+                // record is replaced within the same match (docs: the sessions example).
+                if (k === 0) { if (own === undefined) ids[0] = ++matchId; state[0] = [rec]; }
                 else state[k] = [...own!.slice(0, k), rec];
                 if (step.output === 'all') emit(rec, ids[k]!);
-                else if (step.output === 'last') lastOut[k] = rec;
+                else if (step.output === 'last') lastOut[k] = { rec, id: ids[k]! };
               }
             }
           }
         }
-        lastOut.forEach((rec, k) => { if (rec) emit(rec, ids[k]!); });
+        for (let k = 0; k < steps.length; k++) flushLast(k);
       }
       const n = builders[0]!.length;
       if (n > 0) yield makeTable(schema, builders.map((b) => b.finish()), n);
@@ -177,8 +186,6 @@ function compileStep(c: Compiler, s: ScanStep, k: number, stepNames: string[], r
     if (ev.type !== recSchema[slot]!.type) fail(a, `'${name}' is declared ${recSchema[slot]!.type}, but the expression has type ${ev.type}`);
     return { slot, ev };
   });
-  const output = ((s as ScanStep & { output?: string }).output ?? 'all') as CompiledStep['output'];
-  if (output !== 'all' && output !== 'last' && output !== 'none') throw new KqlError(`scan step output must be all, last or none, not '${output}'`, 'KQL', s.start, s.end);
-  return { name: s.name.name, output, condition: asBoolEval(cond), assignments, refs };
+  return { name: s.name.name, output: s.output ?? 'all', condition: asBoolEval(cond), assignments, refs };
 }
 
