@@ -13,7 +13,7 @@ import { resolveTable, type TableProvider } from './tables.js';
 import { compileOperator } from './ops/index.js';
 import { compileSourceOperator } from './ops/sources.js';
 import { compileSearch } from './ops/search.js';
-import { compileJoin } from './ops/join.js';
+import { compileInneruniqueJoinWhere, compileJoin } from './ops/join.js';
 import { keepColumns, neededColumns } from './pruning.js';
 
 /** Operators that always start a pipeline, even inside a subquery. */
@@ -154,6 +154,14 @@ export class Compiler {
     switch (expr.kind) {
       case 'Paren': return this.tabular(expr.expr, scope, needed);
       case 'Pipe': {
+        if (expr.op.kind === 'Where') {
+          let inner = expr.input;
+          while (inner.kind === 'Paren') inner = inner.expr;
+          if (inner.kind === 'Pipe' && inner.op.kind === 'Join') {
+            const pushed = compileInneruniqueJoinWhere(this, this.tabular(inner.input, scope), inner.op, expr.op, scope, needed);
+            if (pushed) return pushed;
+          }
+        }
         const input = this.tabular(expr.input, scope, neededColumns(expr.op, needed, this.ctx.registry));
         if (expr.op.kind === 'Search') {
           // `T | search ...` names its rows' table in $table.

@@ -58,3 +58,11 @@ export function keepColumns(rel: Relation, needed: ReadonlySet<string>): Relatio
     },
   };
 }
+
+/**
+ * The identifiers an expression mentions (over-approximated: any identifier counts), or
+ * undefined when it reads whole rows (`*`, pack_all(), column_ifexists()).
+ */
+export function mentionedNames(expr: unknown, registry: FunctionRegistry): Set<string> | undefined {
+  return mentioned(expr, registry, new Set());
+}

@@ -3,7 +3,8 @@
 // row of each key before matching; the other kinds follow the Kusto docs.
 
 import { StringColumn, type Column, type Table } from '../../data/column.js';
-import type { Expr, JoinOp, LookupOp } from '../../syntax/ast.js';
+import type { Expr, JoinOp, LookupOp, WhereOp } from '../../syntax/ast.js';
+import { mentionedNames, neededColumns } from '../pruning.js';
 import { joinRightColumnNames } from '../../semantics/naming.js';
 import { isNumericType, type ScalarType, type TableSchema } from '../../types.js';
 import { constantColumn, gather } from '../columns.js';
@@ -222,13 +223,55 @@ class PairBuffer {
   }
 }
 
+/** The conjuncts of `a and b and ...`, parentheses unwrapped. */
+function conjuncts(e: Expr, out: Expr[] = []): Expr[] {
+  while (e.kind === 'Paren') e = e.expr;
+  if (e.kind === 'Binary' && e.op === 'and') { conjuncts(e.left, out); conjuncts(e.right, out); } else out.push(e);
+  return out;
+}
+
+function andAll(parts: readonly Expr[]): Expr {
+  return parts.reduce((acc, e) => ({ kind: 'Binary', op: 'and', left: acc, right: e, start: acc.start, end: e.end }) as Expr);
+}
+
+/**
+ * `L | join kind=innerunique R on ... | where P`: ADX applies the parts of P that read only
+ * left columns to L before de-duplicating its keys, so which left row survives depends on the
+ * filter (the docs' join-innerunique page: the filtered row is "always" the one kept).
+ * Returns undefined when nothing can be pushed, so the caller compiles the plain pipeline.
+ * `needed`: what the consumer of the `where` reads.
+ */
+export function compileInneruniqueJoinWhere(
+  c: Compiler, left: Relation, op: JoinOp, where: WhereOp, scope: Scope, needed?: ReadonlySet<string>,
+): Relation | undefined {
+  if (optionKind(op, 'innerunique') !== 'innerunique') return undefined;
+  const right = c.tabular(op.right, scope);
+  const leftNames = new Set(left.schema.map((s) => s.name));
+  const rightOutNames = new Set(joinRightColumnNames(left.schema.map((s) => s.name), right.schema.map((s) => s.name)));
+  const pushed: Expr[] = [], kept: Expr[] = [];
+  for (const part of conjuncts(where.predicate)) {
+    const names = mentionedNames(part, c.ctx.registry);
+    const leftOnly = names !== undefined && [...names].every((n) => !rightOutNames.has(n)) && [...names].some((n) => leftNames.has(n));
+    (leftOnly ? pushed : kept).push(part);
+  }
+  if (pushed.length === 0) return undefined;
+  const filteredLeft = c.operator(left, { ...where, predicate: andAll(pushed) }, scope);
+  if (kept.length === 0) return joinOver(c, filteredLeft, right, op, needed);
+  const rest: WhereOp = { ...where, predicate: andAll(kept) };
+  const joined = joinOver(c, filteredLeft, right, op, neededColumns(rest, needed, c.ctx.registry));
+  return c.operator(joined, rest, scope);
+}
+
 /** `needed`: when set, only these output columns are produced (the consumer reads no others). */
 export function compileJoin(c: Compiler, left: Relation, op: JoinOp, scope: Scope, needed?: ReadonlySet<string>): Relation {
+  return joinOver(c, left, c.tabular(op.right, scope), op, needed);
+}
+
+function joinOver(c: Compiler, left: Relation, right: Relation, op: JoinOp, needed?: ReadonlySet<string>): Relation {
   let kind = optionKind(op, 'innerunique');
   if (!KINDS.has(kind)) fail(op, `unknown join kind '${kind}'`);
   if (kind === 'leftantisemi') kind = 'leftanti';
   if (kind === 'rightantisemi') kind = 'rightanti';
-  const right = c.tabular(op.right, scope);
   const keys = parseKeys(op.on, left.schema, right.schema, 'join');
   const rightNames = joinRightColumnNames(left.schema.map((s) => s.name), right.schema.map((s) => s.name));
   const leftOnly = kind === 'leftanti' || kind === 'leftsemi';
