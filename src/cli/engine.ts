@@ -21,7 +21,7 @@ let content: ContentCatalogue | undefined;
  * subnets views use for connection direction come from KQLHUNT_INTERNAL_SUBNETS
  * (comma-separated CIDRs) when set.
  */
-function contentCatalogue(): ContentCatalogue {
+export function contentCatalogue(): ContentCatalogue {
   const subnets = process.env['KQLHUNT_INTERNAL_SUBNETS'];
   content ??= new ContentCatalogue(subnets ? { internalSubnets: subnets.split(',').map((s) => s.trim()).filter((s) => s !== '') } : {});
   return content;

@@ -126,7 +126,7 @@ export async function huntCommand(argv: string[], io: CliIO): Promise<number> {
   const storeDir = storeDirectory(stringOption(args, 'store'));
   const { loadSchemaCatalog } = await import('../io/schemas.js');
   const catalog = loadSchemaCatalog(listOption(args, 'schemas'));
-  const { memoryData } = await import('../detect/runner.js');
+  const { memoryData, withKnownTables } = await import('../detect/runner.js');
   let data: import('../detect/runner.js').HuntData;
   const dataArgs = listOption(args, 'data');
   if (dataArgs.length > 0) {
@@ -146,8 +146,10 @@ export async function huntCommand(argv: string[], io: CliIO): Promise<number> {
   } else {
     const { Store } = await import('../store/store.js');
     const store = Store.open(storeDir);
-    data = { provider: (w) => store.provider({ from: w.from, to: w.to }) };
+    data = { provider: (w) => withKnownTables(store.provider({ from: w.from, to: w.to }), catalog.tables) };
   }
+  const { contentCatalogue } = await import('./engine.js');
+  const views = contentCatalogue();
 
   const { loadWatchlists, watchlistsFromStateDb, WatchlistError } = await import('../detect/watchlists.js');
   const watchlists = new Map<string, import('../detect/watchlists.js').Watchlist>();
@@ -187,7 +189,7 @@ export async function huntCommand(argv: string[], io: CliIO): Promise<number> {
   let result;
   try {
     result = await hunt({
-      rules, times, data, watchlists, params, sinks, store: alertStore,
+      rules, times, data, views, watchlists, params, sinks, store: alertStore,
       ...(timeoutSeconds !== undefined ? { timeoutMs: timeoutSeconds * 1000 } : {}),
     });
   } finally {

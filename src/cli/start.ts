@@ -168,9 +168,13 @@ export async function startCommand(argv: string[], io: CliIO): Promise<number> {
   if (at === null) throw new Error(`labels.json has an unreadable end time: ${sim.end}`);
   const alertStore = new AlertStore(storeDir);
   const huntStarted = Date.now();
+  const { withKnownTables } = await import('../detect/runner.js');
+  const { loadSchemaCatalog } = await import('../io/schemas.js');
+  const { contentCatalogue } = await import('./engine.js');
+  const known = loadSchemaCatalog().tables;
   const result = await hunt({
-    rules, times: { at }, watchlists, store: alertStore,
-    data: { provider: (w) => store.provider({ from: w.from, to: w.to }) },
+    rules, times: { at }, watchlists, store: alertStore, views: contentCatalogue(),
+    data: { provider: (w) => withKnownTables(store.provider({ from: w.from, to: w.to }), known) },
   });
   const failed = result.health.filter((h) => h.status === 'failed');
   io.stdout(`hunt: ${rules.length} rules as of ${sim.end}: ${result.health.length - failed.length} ok, ${failed.length} failed (${seconds(Date.now() - huntStarted)})\n\n`);

@@ -7,7 +7,7 @@
 // Tables without a `TimeGenerated` datetime column are not clipped (watchlists, lookups).
 // Failures never throw out of a run: they are returned as the run's status (rule health).
 
-import { query, KqlError, type QueryParam, type Table, type TableProvider, type TableSchema, type ScalarType } from '../kql/index.js';
+import { query, KqlError, type QueryOptions, type QueryParam, type Table, type TableProvider, type TableSchema, type ScalarType } from '../kql/index.js';
 import { toJsonValue } from '../kql/values/format.js';
 import { formatDatetimeIso } from '../kql/values/datetime.js';
 import { BAD, toBool, toDatetime, toDynamic, toGuid, toInteger, toReal, toTimespan } from '../io/cell.js';
@@ -23,6 +23,30 @@ export const TICKS_PER_MS = 10_000n;
 /** Where a run's tables come from: a window in, a table provider out. */
 export interface HuntData {
   provider(window: { from: bigint; to: bigint }): TableProvider;
+}
+
+/**
+ * Content views (Zeek logs as VMConnection/DnsEvents, ASIM parsers) and extra functions
+ * (GeoIP), as src/catalog provides them: rules run over the same catalogue as `query`.
+ */
+export interface ViewSet {
+  queryOptions(base: TableProvider): Pick<QueryOptions, 'tables' | 'functions' | 'scalarFunctions'>;
+}
+
+/**
+ * `base`, plus every table the schema catalogue knows as an empty table: a rule over a
+ * table the workspace has but holds no rows of returns nothing, as in Sentinel, not an error.
+ */
+export function withKnownTables(base: TableProvider, schemas: ReadonlyMap<string, TableSchema>): TableProvider {
+  return {
+    get(name: string) {
+      const t = base.get(name);
+      if (t !== undefined) return t;
+      const schema = schemas.get(name);
+      return schema === undefined ? undefined : { schema, batches: (): Iterable<Table> => [] };
+    },
+    keys: () => new Set([...(base.keys?.() ?? []), ...schemas.keys()]),
+  };
 }
 
 /** How long a hunting query (which has no queryPeriod) looks back from `--at`. */
@@ -84,6 +108,8 @@ export interface RuleRun {
 
 export interface RunOptions {
   data: HuntData;
+  /** Views and extra functions the rules may use; without them, only stored tables exist. */
+  views?: ViewSet;
   watchlists?: WatchlistSet;
   /** `--param NAME=VALUE`: fills `{{NAME}}` placeholders and query parameters. */
   params?: Readonly<Record<string, string>>;
@@ -175,7 +201,8 @@ export function runRule(rule: Rule, runTime: bigint, options: RunOptions, window
     const params: Record<string, QueryParam> = {};
     for (const [name, value] of Object.entries(options.params ?? {})) params[name] = typedParam(name, value, declared.get(name));
     const result = query(bound.text, {
-      tables, now: runTime, params,
+      ...(options.views ? options.views.queryOptions(tables) : { tables }),
+      now: runTime, params,
       ...(options.maxRows !== undefined ? { maxRows: options.maxRows } : {}),
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     });
