@@ -25,3 +25,15 @@ test('inner join results do not change with the pushdown', () => {
   const [, data] = q('T1 | join kind=inner T2 on key | where value == "val1.2"', { T1, T2 });
   assert.deepEqual(data, [[1, 'val1.2', 1, 'val1.3'], [1, 'val1.2', 1, 'val1.4']]);
 });
+
+const L = table('m:string', [['a=1, b=2, c=3']]);
+
+test('parse kind=regex: text columns are greedy unless flags=U', () => {
+  assert.deepEqual(q('L | parse kind=regex m with * "a=" v "," * | project v', { L })[1], [['1, b=2']]);
+  assert.deepEqual(q('L | parse kind=regex flags=U m with * "a=" v "," * | project v', { L })[1], [['1']]);
+  // `*` stays lazy under U: the column after it still starts at the first match.
+  assert.deepEqual(q('L | parse kind=regex flags=U m with * "=" v "," * | project v', { L })[1], [['1']]);
+  assert.deepEqual(q('L | parse kind=regex m with * "=" v "," * | project v', { L })[1], [['1, b=2']]);
+  // kind=simple keeps lazy columns.
+  assert.deepEqual(q('L | parse m with * "a=" v "," * | project v', { L })[1], [['1']]);
+});

@@ -1,5 +1,5 @@
 // parse / parse-where: the pattern becomes one anchored RE2 regex (as ADX translates it):
-// `*` -> `.*?`, string columns -> `(.*?)`, int/long -> `(-?\d+)`, real -> a decimal number,
+// `*` -> `.*?`, string columns -> `(.*?)` (greedy `(.*)` in kind=regex), int/long -> `(-?\d+)`, real -> a decimal number,
 // other types -> `(.*?)` then converted. kind=simple escapes the literals, kind=regex uses them
 // as regex text (with flags=), kind=relaxed lets a typed column that fails to convert be null
 // instead of failing the row. A failed row gets nulls (parse) or is dropped (parse-where).
@@ -21,12 +21,15 @@ function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** Named groups, so capturing groups inside a kind=regex literal cannot shift the columns. */
-function captureFor(type: ScalarType, k: number): string {
+/**
+ * Named groups, so capturing groups inside a kind=regex literal cannot shift the columns.
+ * `anyText`: the repetition a string (or converted) column captures with.
+ */
+function captureFor(type: ScalarType, k: number, anyText: string): string {
   switch (type) {
     case 'int': case 'long': return `(?P<pc${k}>-?\\d+)`;
     case 'real': case 'decimal': return `(?P<pc${k}>-?\\d+(?:\\.\\d+)?(?:[eE][+-]?\\d+)?)`;
-    default: return `(?P<pc${k}>.*?)`;
+    default: return `(?P<pc${k}>${anyText})`;
   }
 }
 
@@ -39,14 +42,20 @@ export function compileParse(c: Compiler, input: Relation, op: ParseOp, scope: S
   for (const f of flags) if (!'Umsi'.includes(f)) throw new NotSupportedError(`parse regex flag '${f}'`, op.start, op.end);
   const source = asStringEval(compileScalar(op.source, c.env(input.schema, scope)));
   const columns: { name: string; type: ScalarType }[] = [];
+  // In kind=regex a text column is greedy unless flags= has U, which inverts every
+  // repetition (the docs' parse examples: lockTime runs up to ".*?releaseTime="). `*` stays
+  // lazy either way, so under U it is written greedy.
+  const ungreedy = flags.includes('U');
+  const star = kind === 'regex' && ungreedy ? '.*' : '.*?';
+  const anyText = kind === 'regex' ? '.*' : '.*?';
   let regex = '';
   for (const el of op.pattern) {
-    if (el.star) regex += '.*?';
+    if (el.star) regex += star;
     else if (el.literal !== undefined) regex += kind === 'regex' ? el.literal : escapeRegex(el.literal);
     else if (el.column) {
       const type = el.type?.type ?? 'string';
       columns.push({ name: el.column.name, type });
-      regex += captureFor(kind === 'relaxed' ? 'string' : type, columns.length - 1);
+      regex += captureFor(kind === 'relaxed' ? 'string' : type, columns.length - 1, anyText);
     }
   }
   const inline = flags === '' ? '' : `(?${flags})`;
