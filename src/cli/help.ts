@@ -55,6 +55,7 @@ const MODULE_HELP: Readonly<Record<string, () => Promise<string>>> = {
   validate: async () => (await import('./validate.js')).VALIDATE_HELP,
   hunt: async () => (await import('./hunt.js')).HUNT_HELP,
   alerts: async () => (await import('./alerts.js')).ALERTS_HELP,
+  run: async () => (await import('./run.js')).RUN_HELP,
 };
 
 /** The help text of one command, or undefined when there is no such command. */

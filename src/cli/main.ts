@@ -106,6 +106,10 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
         const { huntCommand } = await import('./hunt.js');
         return await huntCommand(rest, io);
       }
+      case 'run': {
+        const { runCommand } = await import('./run.js');
+        return await runCommand(rest, io);
+      }
       case 'alerts': {
         const { alertsCommand } = await import('./alerts.js');
         return await alertsCommand(rest, io);
