@@ -37,3 +37,19 @@ test('parse kind=regex: text columns are greedy unless flags=U', () => {
   // kind=simple keeps lazy columns.
   assert.deepEqual(q('L | parse m with * "a=" v "," * | project v', { L })[1], [['1']]);
 });
+
+test('multi-value functions: typed per tupleTypes, split in print, fewer names than values', () => {
+  assert.equal(q('print x=dynamic([1,5]) | project series_stats(x)')[0],
+    'series_stats_x_min:real, series_stats_x_min_idx:long, series_stats_x_max:real, series_stats_x_max_idx:long, series_stats_x_avg:real, series_stats_x_stdev:real, series_stats_x_variance:real');
+  // Names checked against Microsoft's analyzer.
+  const [cols, data] = q('print x=dynamic([1,2]) | extend (a, b) = series_fit_line(x)');
+  assert.equal(cols, 'x:dynamic, a:real, b:real, series_fit_line_x_variance:real, series_fit_line_x_rvariance:real, series_fit_line_x_interception:real, series_fit_line_x_line_fit:dynamic');
+  assert.deepEqual(data[0]!.slice(1, 3), [1, 1]);
+  assert.equal(q('print x=dynamic([1,2]) | project a = series_fit_line(x)')[0],
+    'a:real, series_fit_line_x_slope:real, series_fit_line_x_variance:real, series_fit_line_x_rvariance:real, series_fit_line_x_interception:real, series_fit_line_x_line_fit:dynamic');
+  assert.throws(() => q('print x=dynamic([1,2]) | extend (a, b, c, d, e, f, g) = series_fit_line(x)'), /returns 6 values, but 7 names/);
+  assert.deepEqual(q('let a1 = dynamic([2,1]); let a2 = dynamic(["b","a"]); print array_sort_asc(a1, a2)'),
+    // The second array follows the first one's reordering.
+    ['a1_sorted:dynamic, a2_sorted:dynamic', [[[1, 2], ['a', 'b']]]]);
+  assert.deepEqual(q('print a = array_sort_asc(dynamic([2,1]), dynamic([3,4]))'), ['a:dynamic', [[[1, 2]]]]);
+});

@@ -419,10 +419,17 @@ export function compileTupleCall(expr: Expr, env: CompileEnv): TupleEvaluator | 
   const def = env.ctx.registry.scalar(call.name.name);
   if (!def || env.scope.lookup(call.name.name)?.kind === 'function') return undefined;
   const infos0 = call.args.map((a) => (a.kind === 'Star' || a.kind === 'NamedArg' || a.kind === 'TypeOf' ? argInfo(a, undefined, env) : argInfo(a, compileScalar(a, env), env)));
-  const names = def.tupleNamesFor?.(infos0) ?? def.tupleNames;
+  // Result columns are named after any plain name argument, a let-bound value included
+  // (ADX: `let a1 = ...; print array_sort_asc(a1)` gives a1_sorted).
+  const namingInfos = infos0.map((info, k) => {
+    let a = call.args[k]!;
+    while (a.kind === 'Paren') a = a.expr;
+    return info.columnName === undefined && a.kind === 'NameRef' ? { ...info, columnName: a.name.name } : info;
+  });
+  const names = def.tupleNamesFor?.(namingInfos) ?? def.tupleNames;
   if (!names) return undefined;
   const p = prepareBuiltin(call, def, env);
-  const types = names.map(() => p.type);
+  const types = names.map((_, k) => def.tupleTypes?.[k] ?? p.type);
   return {
     names, types, needsWholeInput: p.args.some((a) => a.needsWholeInput),
     eval: (b) => {

@@ -49,11 +49,12 @@ interface ItemEval {
 
 function compileItem(item: NamedExpr, names: string[], env: CompileEnv): ItemEval {
   const tuple = compileTupleCall(item.expr, env);
-  if (tuple && item.names.length !== 1) {
-    const outNames = item.names.length > 0 ? item.names.map((n) => n.name) : [...tuple.names];
-    if (outNames.length !== tuple.names.length) {
-      fail(item, `the function returns ${tuple.names.length} values, but ${outNames.length} names are given`);
+  if (tuple) {
+    if (item.names.length > tuple.names.length) {
+      fail(item, `the function returns ${tuple.names.length} values, but ${item.names.length} names are given`);
     }
+    // Fewer names than values: the rest keep their default names (as ADX's extend/project do).
+    const outNames = [...item.names.map((n) => n.name), ...tuple.names.slice(item.names.length)];
     return { names: outNames, types: tuple.types, needsWholeInput: tuple.needsWholeInput, eval: (b) => tuple.eval(b) };
   }
   if (item.names.length > 1) fail(item, 'a tuple of names needs a function that returns several values');

@@ -36,10 +36,16 @@ function compilePrint(c: Compiler, op: PrintOp, scope: Scope): Relation {
   const schema: TableSchema = [];
   const evals: { eval: (b: import('../../data/column.js').Table) => import('../../data/column.js').Column[] }[] = [];
   op.items.forEach((item, i) => {
-    const tuple = item.names.length > 1 ? compileTupleCall(item.expr, env) : undefined;
+    const tuple = compileTupleCall(item.expr, env);
     if (tuple) {
-      tuple.names.forEach((_, k) => schema.push({ name: item.names[k]?.name ?? tuple.names[k]!, type: tuple.types[k]! }));
-      evals.push(tuple);
+      if (item.names.length > tuple.names.length) {
+        fail(item, `the function returns ${tuple.names.length} values, but ${item.names.length} names are given`);
+      }
+      // Unnamed: every value, default-named. Named: print keeps only the named values (unlike
+      // extend/project; Microsoft's analyzer gives `print a = array_sort_asc(x, y)` one column).
+      const count = item.names.length === 0 ? tuple.names.length : item.names.length;
+      for (let k = 0; k < count; k++) schema.push({ name: item.names[k]?.name ?? tuple.names[k]!, type: tuple.types[k]! });
+      evals.push({ eval: (b) => tuple.eval(b).slice(0, count) });
       return;
     }
     const ev = compileScalar(item.expr, env);
