@@ -53,3 +53,10 @@ test('multi-value functions: typed per tupleTypes, split in print, fewer names t
     ['a1_sorted:dynamic, a2_sorted:dynamic', [[[1, 2], ['a', 'b']]]]);
   assert.deepEqual(q('print a = array_sort_asc(dynamic([2,1]), dynamic([3,4]))'), ['a:dynamic', [[[1, 2]]]]);
 });
+
+test('toscalar() of a row-free non-constant call is evaluated once', () => {
+  assert.deepEqual(q('range i from 1 to 3 step 1 | extend g = toscalar(new_guid()) | summarize dcount(g)')[1], [[1]]);
+  assert.deepEqual(q('range i from 1 to 3 step 1 | extend g = new_guid() | summarize dcount(g)')[1], [[3]]);
+  assert.throws(() => q('range i from 1 to 3 step 1 | extend g = toscalar(i + 1)'), /does not depend on the current row/);
+  assert.throws(() => q('let f = (x: long) { toscalar(x + rand()) }; range i from 1 to 2 step 1 | extend f(i)'), /does not depend on the current row/);
+});

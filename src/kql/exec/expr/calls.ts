@@ -14,6 +14,7 @@ import { ColumnBuilder } from '../columns.js';
 import { constantEvaluator, type Evaluator } from '../evaluator.js';
 import { collect, columnIndex } from '../relation.js';
 import { Scope } from '../scope.js';
+import { mentionedNames } from '../pruning.js';
 import { compileScalar, fail, foldIfConstant } from './compile.js';
 import type { CompileEnv } from './env.js';
 import { notKernel } from './logic.js';
@@ -91,14 +92,28 @@ function compileToScalar(expr: CallExpr, env: CompileEnv): Evaluator {
   if (arg === undefined || expr.args.length > 2) fail(expr, 'toscalar() takes one tabular or scalar argument');
   if (!env.isTabular(arg, env.scope)) {
     const ev = compileScalar(arg, env);
-    if (!ev.constant) fail(arg, 'toscalar() needs an expression that does not depend on the current row');
-    return ev;
+    if (ev.constant) return ev;
+    // A call without row inputs (toscalar(new_guid())) is evaluated once, so every row sees
+    // the same value.
+    const rowFree = !ev.needsWholeInput && readsNoRow(arg, env);
+    if (!rowFree) fail(arg, 'toscalar() needs an expression that does not depend on the current row');
+    return constantEvaluator(ev.type, ev.eval({ columns: [], length: 1 }).get(0));
   }
   const rel = env.tabular(arg, env.scope);
   if (rel.schema.length === 0) fail(arg, 'toscalar(): the tabular expression has no columns');
   const t = collect(rel);
   const type = rel.schema[0]!.type;
   return constantEvaluator(type, t.length === 0 ? (type === 'string' ? '' : null) : t.columns[0]!.column.get(0));
+}
+
+/** No name in `expr` is a column of the input or a value bound per row (a function parameter). */
+function readsNoRow(expr: Expr, env: CompileEnv): boolean {
+  const names = mentionedNames(expr, env.ctx.registry);
+  if (names === undefined) return false;
+  for (const n of names) {
+    if (columnIndex(env.schema, n) >= 0 || env.scope.lookup(n)?.kind === 'evaluator') return false;
+  }
+  return true;
 }
 
 function compileColumnIfExists(expr: CallExpr, env: CompileEnv): Evaluator {
