@@ -60,3 +60,9 @@ test('toscalar() of a row-free non-constant call is evaluated once', () => {
   assert.throws(() => q('range i from 1 to 3 step 1 | extend g = toscalar(i + 1)'), /does not depend on the current row/);
   assert.throws(() => q('let f = (x: long) { toscalar(x + rand()) }; range i from 1 to 2 step 1 | extend f(i)'), /does not depend on the current row/);
 });
+
+test('bag_unpack keep_source: the kept input column takes the property position', () => {
+  const D = 'datatable(Name:string, X:long, d:dynamic)["Old", 7, dynamic({"Name": "John", "Age": 20})]';
+  assert.deepEqual(q(`${D} | evaluate bag_unpack(d, columnsConflict='keep_source')`), ['X:long, Age:long, Name:string', [[7, 20, 'Old']]]);
+  assert.deepEqual(q(`${D} | evaluate bag_unpack(d, columnsConflict='replace_source')`), ['X:long, Age:long, Name:string', [[7, 20, 'John']]]);
+});

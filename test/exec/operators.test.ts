@@ -220,7 +220,8 @@ test('evaluate bag_unpack: columns per property, prefix, conflicts, ignored prop
   const clash = `datatable(Name:string, d:dynamic)['Old_John', dynamic({'Name': 'John', 'Age':20})]`;
   assert.throws(() => run(`${clash} | evaluate bag_unpack(d)`), /clashes/);
   assert.deepEqual(q(`${clash} | evaluate bag_unpack(d, columnsConflict='replace_source')`), ['Age:long, Name:string', [[20, 'John']]]);
-  assert.deepEqual(q(`${clash} | evaluate bag_unpack(d, columnsConflict='keep_source')`), ['Name:string, Age:long', [['Old_John', 20]]]);
+  // The docs' keep_source example: the kept column sits where the property would be.
+  assert.deepEqual(q(`${clash} | evaluate bag_unpack(d, columnsConflict='keep_source')`), ['Age:long, Name:string', [[20, 'Old_John']]]);
   assert.deepEqual(q(`${people} | evaluate bag_unpack(d, ignoredProperties=dynamic(['Age']))`), ['Name:string', [['John'], ['Dave'], ['Jasmine']]]);
   assert.deepEqual(q(`${people} | evaluate bag_unpack(d) : (Name:string, Age:long, Missing:string)`)[1][0], ['John', 20, '']);
 });

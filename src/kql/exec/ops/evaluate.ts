@@ -101,31 +101,41 @@ function bagUnpack(c: Compiler, input: Relation, op: EvaluateOp, scope: Scope): 
     props = [...byKey.keys()].sort().map((k) => ({ key: k, type: inferType(byKey.get(k)!) }));
   }
   const keptSchema = kept.map(({ s }) => s);
-  const out: { key: string; name: string; type: ScalarType }[] = [];
+  // `source`: under keep_source a clashing input column takes the property's place among the
+  // unpacked columns (the docs' keep_source example prints Age, then the old Name).
+  const out: { key: string; name: string; type: ScalarType; source?: number }[] = [];
   let keepIdx = kept.map(({ i }) => i);
   for (const p of props) {
     const name = prefix + p.key;
     const clash = keptSchema.findIndex((s) => s.name === name);
     if (clash >= 0) {
       if (conflict === 'error') fail(call, `bag_unpack: property '${p.key}' clashes with the existing column '${name}' (use columnsConflict)`);
-      if (conflict === 'keep_source') continue;
       keepIdx = keepIdx.filter((i) => input.schema[i]!.name !== name);
+      if (conflict === 'keep_source') {
+        const source = kept[clash]!.i;
+        out.push({ key: p.key, name, type: input.schema[source]!.type, source });
+        continue;
+      }
     }
     out.push({ key: p.key, name, type: p.type });
   }
+  const unpacked = out.filter((o) => o.source === undefined);
   const schema: TableSchema = [...keepIdx.map((i) => input.schema[i]!), ...out.map((o) => ({ name: o.name, type: o.type }))];
   return {
     schema,
     batches: function* () {
       for (const b of checked(c.ctx, input.batches())) {
         const col = bag.eval(b) as DynamicColumn;
-        const builders = out.map((o) => new ColumnBuilder(o.type));
+        const builders = unpacked.map((o) => new ColumnBuilder(o.type));
         for (let r = 0; r < b.length; r++) {
           const v = col.values[r];
           const obj = v !== null && typeof v === 'object' && !Array.isArray(v) ? v : undefined;
-          out.forEach((o, j) => builders[j]!.append(fromDynamic(o.type, obj && Object.prototype.hasOwnProperty.call(obj, o.key) ? obj[o.key]! : null)));
+          unpacked.forEach((o, j) => builders[j]!.append(fromDynamic(o.type, obj && Object.prototype.hasOwnProperty.call(obj, o.key) ? obj[o.key]! : null)));
         }
-        yield makeTable(schema, [...keepIdx.map((i) => b.columns[i]!.column), ...builders.map((x) => x.finish())], b.length);
+        const built = builders.map((x) => x.finish());
+        let next = 0;
+        const outCols = out.map((o) => (o.source !== undefined ? b.columns[o.source]!.column : built[next++]!));
+        yield makeTable(schema, [...keepIdx.map((i) => b.columns[i]!.column), ...outCols], b.length);
       }
     },
   };
