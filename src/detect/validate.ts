@@ -10,6 +10,7 @@ import type { SchemaCatalog } from '../io/schemas.js';
 import { DAY_MS, formatDuration, HOUR_MS, MINUTE_MS } from './duration.js';
 import { ENTITY_IDENTIFIERS, lookupEntityType, lookupIdentifier } from './entities.js';
 import type { FieldPath, LoadedRules, Rule, RuleProblem } from './rule.js';
+import { firstSeenSchema, firstSeenSpec, FIRST_SEEN_TABLE_PREFIX } from './first-seen.js';
 
 export interface Finding {
   check: string;
@@ -163,13 +164,25 @@ function checkQuery(rule: Rule, env: ValidationEnvironment, findings: Finding[])
   const parsed = parse(rule.query);
   for (const d of parsed.diagnostics) findings.push(toFinding(kind(d, 'query-syntax'), d));
   if (parsed.diagnostics.some((d) => d.severity === 'error')) return undefined;
-  const checked = check(rule.query, { tables: env.tables, functions: env.functions });
+  const checked = check(rule.query, { tables: withFirstSeenTable(rule, env.tables), functions: env.functions });
   const semantic = checked.diagnostics.slice(parsed.diagnostics.length);
   for (const d of semantic) findings.push(toFinding(kind(d, 'query-semantic'), d));
   if (semantic.some((d) => d.severity === 'error')) return undefined;
   const rs = checked.resultSchema;
   if (!rs || rs.open) return undefined;
   return new Set(rs.columns.map((c) => c.name));
+}
+
+/** The catalogue plus the rule's own first-seen table (kqlhunt.firstSeen), typed from its source. */
+function withFirstSeenTable(rule: Rule, tables: ReadonlyMap<string, TableSchema>): ReadonlyMap<string, TableSchema> {
+  let spec;
+  try {
+    spec = firstSeenSpec(rule);
+  } catch {
+    return tables;
+  }
+  const schema = spec === undefined ? undefined : firstSeenSchema(spec, tables);
+  return spec === undefined || schema === undefined ? tables : new Map([...tables, [FIRST_SEEN_TABLE_PREFIX + spec.name, schema]]);
 }
 
 function scheduleChecks(rule: Rule, add: Add): void {
