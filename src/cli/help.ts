@@ -75,6 +75,7 @@ Commands:
   check     check .kql files and Sentinel rule YAML for errors
   validate  validate Sentinel rules for CI: query, limits, entity mappings (text, JSON, SARIF)
   hunt      run rules once (--at) or replay their schedule (--from/--to); raise alerts
+  run       the scheduler: every rule on its schedule, catching up after downtime
   alerts    list and filter stored alerts; rule health (--health)
   ingest    load logs (CEF, syslog, ASA, PAN-OS, FortiGate, Zeek, Sentinel exports) into the store
   store     inspect the embedded store; prune by age

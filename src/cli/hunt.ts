@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { choiceOption, listOption, parseCommandArgs, positiveNumberOption, stringOption, UsageError } from './args.js';
 import { EXIT_ERROR, EXIT_OK, packageVersion, type CliIO } from './main.js';
+import { loadHuntWatchlists, ruleFiles, storeHuntData } from './hunt-inputs.js';
 
 export const HUNT_HELP = `Usage: kqlhunt hunt [--rules DIR]... [--at T | --from T1 --to T2] [--store DIR] [--data PATH]...
                    [--format table|json] [--param NAME=VALUE]... [--watchlists DIR]... [--sink SPEC]...
@@ -39,27 +40,6 @@ function parseTime(text: string, flag: string, parse: (t: string) => bigint | nu
   return t;
 }
 
-function ruleFiles(paths: readonly string[]): string[] {
-  const out: string[] = [];
-  const walk = (p: string): void => {
-    let stat: fs.Stats;
-    try {
-      stat = fs.statSync(p);
-    } catch {
-      throw new UsageError(`no such rule file or folder: ${p}`, 'hunt');
-    }
-    if (!stat.isDirectory()) {
-      out.push(p);
-      return;
-    }
-    for (const e of fs.readdirSync(p).sort()) {
-      const full = path.join(p, e);
-      if (fs.statSync(full).isDirectory() || /\.(ya?ml|json)$/i.test(e)) walk(full);
-    }
-  };
-  for (const p of paths) walk(p);
-  return out;
-}
 
 export async function huntCommand(argv: string[], io: CliIO): Promise<number> {
   const args = parseCommandArgs('hunt', argv, {
@@ -109,7 +89,7 @@ export async function huntCommand(argv: string[], io: CliIO): Promise<number> {
 
   const { loadRuleFile } = await import('../detect/rule.js');
   const rules = [];
-  for (const file of ruleFiles(rulePaths)) {
+  for (const file of ruleFiles(rulePaths, 'hunt')) {
     const loaded = loadRuleFile(file);
     for (const p of loaded.problems) {
       const { line, col } = loaded.lineCol(p.start);
@@ -126,7 +106,7 @@ export async function huntCommand(argv: string[], io: CliIO): Promise<number> {
   const storeDir = storeDirectory(stringOption(args, 'store'));
   const { loadSchemaCatalog } = await import('../io/schemas.js');
   const catalog = loadSchemaCatalog(listOption(args, 'schemas'));
-  const { memoryData, withKnownTables } = await import('../detect/runner.js');
+  const { memoryData } = await import('../detect/runner.js');
   let data: import('../detect/runner.js').HuntData;
   const dataArgs = listOption(args, 'data');
   if (dataArgs.length > 0) {
@@ -144,29 +124,15 @@ export async function huntCommand(argv: string[], io: CliIO): Promise<number> {
       throw e;
     }
   } else {
-    const { Store } = await import('../store/store.js');
-    const store = Store.open(storeDir);
-    data = { provider: (w) => withKnownTables(store.provider({ from: w.from, to: w.to }), catalog.tables) };
+    data = await storeHuntData(storeDir, catalog);
   }
   const { contentCatalogue } = await import('./engine.js');
   const views = contentCatalogue();
 
-  const { loadWatchlists, watchlistsFromStateDb, WatchlistError } = await import('../detect/watchlists.js');
-  const watchlists = new Map<string, import('../detect/watchlists.js').Watchlist>();
+  const { WatchlistError } = await import('../detect/watchlists.js');
+  let watchlists: Map<string, import('../detect/watchlists.js').Watchlist>;
   try {
-    // Lowest precedence first: the store's state database, its watchlist folder, then --watchlists.
-    const { openStateDb, STATE_DB_FILE } = await import('../store/state-db.js');
-    const stateFile = path.join(storeDir, STATE_DB_FILE);
-    if (fs.existsSync(stateFile)) {
-      const db = openStateDb(storeDir);
-      try {
-        for (const w of watchlistsFromStateDb(db, stateFile)) watchlists.set(w.alias.toLowerCase(), w);
-      } finally {
-        db.close();
-      }
-    }
-    const storeWatchlists = path.join(storeDir, 'watchlists');
-    for (const [alias, w] of loadWatchlists([...(fs.existsSync(storeWatchlists) ? [storeWatchlists] : []), ...listOption(args, 'watchlists')])) watchlists.set(alias, w);
+    watchlists = await loadHuntWatchlists(storeDir, listOption(args, 'watchlists'));
   } catch (e) {
     if (e instanceof WatchlistError) {
       io.stderr(`kqlhunt: error: ${e.message}\n`);

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { listOption, parseCommandArgs, positiveNumberOption, stringOption, UsageError } from './args.js';
 import { EXIT_ERROR, EXIT_OK, packageVersion, type CliIO } from './main.js';
+import { loadHuntWatchlists, ruleFiles, storeHuntData } from './hunt-inputs.js';
 
 export const RUN_HELP = `Usage: kqlhunt run [--rules DIR]... [--store DIR] [--watchlists DIR]... [--sink SPEC]...
                   [--once] [--poll SECONDS]
@@ -32,27 +33,6 @@ Exit status: 0 stopped cleanly (with --once: every run succeeded), 1 with --once
 failed or a sink could not be reached, 2 bad usage.
 `;
 
-function ruleFiles(paths: readonly string[]): string[] {
-  const out: string[] = [];
-  const walk = (p: string): void => {
-    let stat: fs.Stats;
-    try {
-      stat = fs.statSync(p);
-    } catch {
-      throw new UsageError(`no such rule file or folder: ${p}`, 'run');
-    }
-    if (!stat.isDirectory()) {
-      out.push(p);
-      return;
-    }
-    for (const e of fs.readdirSync(p).sort()) {
-      const full = path.join(p, e);
-      if (fs.statSync(full).isDirectory() || /\.(ya?ml|json)$/i.test(e)) walk(full);
-    }
-  };
-  for (const p of paths) walk(p);
-  return out;
-}
 
 /** `clock` and `signal` let tests drive time and stop the loop; the CLI uses neither. */
 export async function runCommand(argv: string[], io: CliIO, control: { clock?: import('../detect/scheduler.js').SchedulerClock; signal?: AbortSignal } = {}): Promise<number> {
@@ -78,7 +58,7 @@ export async function runCommand(argv: string[], io: CliIO, control: { clock?: i
 
   const { loadRuleFile } = await import('../detect/rule.js');
   const rules = [];
-  for (const file of ruleFiles(rulePaths)) {
+  for (const file of ruleFiles(rulePaths, 'run')) {
     const loaded = loadRuleFile(file);
     for (const p of loaded.problems) {
       const { line, col } = loaded.lineCol(p.start);
@@ -94,26 +74,15 @@ export async function runCommand(argv: string[], io: CliIO, control: { clock?: i
 
   const { storeDirectory } = await import('../store/location.js');
   const storeDir = storeDirectory(stringOption(args, 'store'));
-  const { Store } = await import('../store/store.js');
-  const store = Store.open(storeDir);
-  const data: import('../detect/runner.js').HuntData = { provider: (w) => store.provider({ from: w.from, to: w.to }) };
+  const { loadSchemaCatalog } = await import('../io/schemas.js');
+  const data = await storeHuntData(storeDir, loadSchemaCatalog(listOption(args, 'schemas')));
+  const { contentCatalogue } = await import('./engine.js');
+  const views = contentCatalogue();
 
-  const { loadWatchlists, watchlistsFromStateDb, WatchlistError } = await import('../detect/watchlists.js');
-  const watchlists = new Map<string, import('../detect/watchlists.js').Watchlist>();
+  const { WatchlistError } = await import('../detect/watchlists.js');
+  let watchlists: Map<string, import('../detect/watchlists.js').Watchlist>;
   try {
-    // Lowest precedence first, as in `hunt`: the state database, STORE/watchlists, --watchlists.
-    const { openStateDb, STATE_DB_FILE } = await import('../store/state-db.js');
-    const stateFile = path.join(storeDir, STATE_DB_FILE);
-    if (fs.existsSync(stateFile)) {
-      const db = openStateDb(storeDir);
-      try {
-        for (const w of watchlistsFromStateDb(db, stateFile)) watchlists.set(w.alias.toLowerCase(), w);
-      } finally {
-        db.close();
-      }
-    }
-    const storeWatchlists = path.join(storeDir, 'watchlists');
-    for (const [alias, w] of loadWatchlists([...(fs.existsSync(storeWatchlists) ? [storeWatchlists] : []), ...listOption(args, 'watchlists')])) watchlists.set(alias, w);
+    watchlists = await loadHuntWatchlists(storeDir, listOption(args, 'watchlists'));
   } catch (e) {
     if (e instanceof WatchlistError) {
       io.stderr(`kqlhunt: error: ${e.message}\n`);
@@ -145,7 +114,7 @@ export async function runCommand(argv: string[], io: CliIO, control: { clock?: i
   let summary;
   try {
     summary = await runScheduler({
-      rules, data, watchlists, sinks, alertStore, state, once, signal: controller.signal,
+      rules, data, views, watchlists, sinks, alertStore, state, once, signal: controller.signal,
       ...(control.clock !== undefined ? { clock: control.clock } : {}),
       ...(pollSeconds !== undefined ? { pollMs: pollSeconds * 1000 } : {}),
       ...(timeoutSeconds !== undefined ? { timeoutMs: timeoutSeconds * 1000 } : {}),

@@ -1,0 +1,62 @@
+// What `hunt` and `run` both need before running rules: the rule files, the store's data with
+// the query catalogue (views, known tables), and the watchlists in their precedence order.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { UsageError } from './args.js';
+import type { HuntData } from '../detect/runner.js';
+import type { Watchlist } from '../detect/watchlists.js';
+import type { SchemaCatalog } from '../io/schemas.js';
+
+/** Rule files named, or found under the folders named (.yaml/.yml/.json), in name order. */
+export function ruleFiles(paths: readonly string[], command: string): string[] {
+  const out: string[] = [];
+  const walk = (p: string): void => {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(p);
+    } catch {
+      throw new UsageError(`no such rule file or folder: ${p}`, command);
+    }
+    if (!stat.isDirectory()) {
+      out.push(p);
+      return;
+    }
+    for (const e of fs.readdirSync(p).sort()) {
+      const full = path.join(p, e);
+      if (fs.statSync(full).isDirectory() || /\.(ya?ml|json)$/i.test(e)) walk(full);
+    }
+  };
+  for (const p of paths) walk(p);
+  return out;
+}
+
+/** The store's tables for each run window, with every table the catalogue knows (empty when absent). */
+export async function storeHuntData(storeDir: string, catalog: SchemaCatalog): Promise<HuntData> {
+  const { Store } = await import('../store/store.js');
+  const { withKnownTables } = await import('../detect/runner.js');
+  const store = Store.open(storeDir);
+  return { provider: (w) => withKnownTables(store.provider({ from: w.from, to: w.to }), catalog.tables) };
+}
+
+/**
+ * Watchlists, lowest precedence first: the store's state database, STORE/watchlists, then
+ * each --watchlists folder. Throws WatchlistError for a bad file.
+ */
+export async function loadHuntWatchlists(storeDir: string, dirs: readonly string[]): Promise<Map<string, Watchlist>> {
+  const { loadWatchlists, watchlistsFromStateDb } = await import('../detect/watchlists.js');
+  const { openStateDb, STATE_DB_FILE } = await import('../store/state-db.js');
+  const watchlists = new Map<string, Watchlist>();
+  const stateFile = path.join(storeDir, STATE_DB_FILE);
+  if (fs.existsSync(stateFile)) {
+    const db = openStateDb(storeDir);
+    try {
+      for (const w of watchlistsFromStateDb(db, stateFile)) watchlists.set(w.alias.toLowerCase(), w);
+    } finally {
+      db.close();
+    }
+  }
+  const storeWatchlists = path.join(storeDir, 'watchlists');
+  for (const [alias, w] of loadWatchlists([...(fs.existsSync(storeWatchlists) ? [storeWatchlists] : []), ...dirs])) watchlists.set(alias, w);
+  return watchlists;
+}
