@@ -9,7 +9,7 @@ import type { TableProvider } from '../kql/exec/tables.js';
 import { KqlError, type ColumnSchema, type Scalar, type ScalarType, type TableSchema } from '../kql/types.js';
 import type { LoadedTable } from '../io/data-files.js';
 import type { SchemaCatalog } from '../io/schemas.js';
-import { BAD, toBool, toDatetime, toDynamic, toGuid, toInteger, toReal, toTimespan } from '../io/cell.js';
+import { declaredParameterTypes, parameterFromText } from '../io/query-params.js';
 import type { ResultSet } from './render.js';
 import { UsageError } from './args.js';
 import { ContentCatalogue } from '../catalog/catalogue.js';
@@ -101,31 +101,6 @@ export interface RunOutcome {
   emptyTables: string[];
 }
 
-function declaredParameterTypes(query: Query): Map<string, ScalarType> {
-  const types = new Map<string, ScalarType>();
-  for (const st of query.statements) {
-    if (st.kind !== 'DeclareQueryParameters') continue;
-    for (const p of st.params) if (p.type.kind === 'ScalarTypeRef') types.set(p.name.name, p.type.type);
-  }
-  return types;
-}
-
-/** A --param value as the declared type reads it; undeclared parameters are strings. */
-function convertParam(text: string, type: ScalarType | undefined): { type: ScalarType; value: Scalar } | undefined {
-  let v: Scalar | typeof BAD;
-  switch (type) {
-    case undefined: case 'string': return { type: 'string', value: text };
-    case 'bool': v = toBool(text); break;
-    case 'int': case 'long': v = toInteger(text, type); break;
-    case 'real': case 'decimal': v = toReal(text); break;
-    case 'datetime': v = toDatetime(text); break;
-    case 'timespan': v = toTimespan(text); break;
-    case 'guid': v = toGuid(text); break;
-    case 'dynamic': v = toDynamic(text); break;
-  }
-  return v === BAD ? undefined : { type, value: v };
-}
-
 /**
  * Runs a query over loaded tables. Tables the catalogue knows but no file supplied are
  * empty, as in a workspace that has the table but no matching rows; they are listed in
@@ -138,7 +113,7 @@ export async function runQuery(text: string, options: RunOptions): Promise<RunOu
   const declared = declaredParameterTypes(parsed.query);
   const params: Record<string, { type: ScalarType; value: Scalar }> = {};
   for (const [name, valueText] of Object.entries(options.params)) {
-    const converted = convertParam(valueText, declared.get(name));
+    const converted = parameterFromText(valueText, declared.get(name));
     if (converted === undefined) {
       throw new UsageError(`--param ${name}=${valueText}: not a valid ${declared.get(name)}, as the query declares it`, 'query');
     }

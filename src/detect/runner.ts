@@ -10,8 +10,7 @@
 import { query, KqlError, type QueryOptions, type QueryParam, type Table, type TableProvider, type TableSchema, type ScalarType } from '../kql/index.js';
 import { toJsonValue } from '../kql/values/format.js';
 import { formatDatetimeIso } from '../kql/values/datetime.js';
-import { BAD, toBool, toDatetime, toDynamic, toGuid, toInteger, toReal, toTimespan } from '../io/cell.js';
-import type { Query } from '../kql/syntax/ast.js';
+import { declaredParameterTypes, parameterFromText } from '../io/query-params.js';
 import { parse } from '../kql/index.js';
 import { DAY_MS, MINUTE_MS } from './duration.js';
 import type { JsonRow } from './entities.js';
@@ -144,30 +143,11 @@ export function substitutePlaceholders(text: string, window: { from: bigint; to:
   return text.replace(/\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g, (m, name: string) => values[name] ?? m);
 }
 
-function declaredParameterTypes(q: Query): Map<string, ScalarType> {
-  const types = new Map<string, ScalarType>();
-  for (const st of q.statements) {
-    if (st.kind !== 'DeclareQueryParameters') continue;
-    for (const p of st.params) if (p.type.kind === 'ScalarTypeRef') types.set(p.name.name, p.type.type);
-  }
-  return types;
-}
-
 /** A --param value read as the query declares it (`declare query_parameters`); undeclared ones are strings. */
 function typedParam(name: string, text: string, type: ScalarType | undefined): QueryParam {
-  let v: unknown;
-  switch (type) {
-    case undefined: case 'string': return text;
-    case 'bool': v = toBool(text); break;
-    case 'int': case 'long': v = toInteger(text, type); break;
-    case 'real': case 'decimal': v = toReal(text); break;
-    case 'datetime': v = toDatetime(text); break;
-    case 'timespan': v = toTimespan(text); break;
-    case 'guid': v = toGuid(text); break;
-    case 'dynamic': v = toDynamic(text); break;
-  }
-  if (v === BAD) throw new KqlError(`parameter ${name}=${text} is not a valid ${type}, as the query declares it`, 'Param');
-  return { type, value: v as never };
+  const p = parameterFromText(text, type);
+  if (p === undefined) throw new KqlError(`parameter ${name}=${text} is not a valid ${type}, as the query declares it`, 'Param');
+  return type === undefined ? text : p;
 }
 
 function fileLocation(rule: Rule, offset: number): string {
