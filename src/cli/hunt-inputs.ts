@@ -4,31 +4,29 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from './args.js';
+import { ruleFilesIn } from '../detect/pack/files.js';
 import type { HuntData } from '../detect/runner.js';
 import type { Watchlist } from '../detect/watchlists.js';
 import type { SchemaCatalog } from '../io/schemas.js';
 
 /** Rule files named, or found under the folders named (.yaml/.yml/.json), in name order. */
 export function ruleFiles(paths: readonly string[], command: string): string[] {
-  const out: string[] = [];
-  const walk = (p: string): void => {
-    let stat: fs.Stats;
-    try {
-      stat = fs.statSync(p);
-    } catch {
-      throw new UsageError(`no such rule file or folder: ${p}`, command);
-    }
-    if (!stat.isDirectory()) {
-      out.push(p);
-      return;
-    }
-    for (const e of fs.readdirSync(p).sort()) {
-      const full = path.join(p, e);
-      if (fs.statSync(full).isDirectory() || /\.(ya?ml|json)$/i.test(e)) walk(full);
-    }
-  };
-  for (const p of paths) walk(p);
-  return out;
+  try {
+    return ruleFilesIn(paths);
+  } catch (e) {
+    throw new UsageError((e as Error).message, command);
+  }
+}
+
+/** `--sink SPEC` values as sinks; a bad spec is a usage error of `command`. */
+export async function parseSinkOptions(specs: readonly string[], version: string, command: string): Promise<import('../detect/sinks.js').AlertSink[]> {
+  const { parseSink, SinkError } = await import('../detect/sinks.js');
+  try {
+    return specs.map((s) => parseSink(s, version));
+  } catch (e) {
+    if (e instanceof SinkError) throw new UsageError(e.message, command);
+    throw e;
+  }
 }
 
 /** The store's tables for each run window, with every table the catalogue knows (empty when absent). */

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { choiceOption, listOption, parseCommandArgs, positiveNumberOption, stringOption, UsageError } from './args.js';
 import { EXIT_ERROR, EXIT_OK, packageVersion, type CliIO } from './main.js';
-import { loadHuntWatchlists, ruleFiles, storeHuntData } from './hunt-inputs.js';
+import { loadHuntWatchlists, parseSinkOptions, ruleFiles, storeHuntData } from './hunt-inputs.js';
 
 export const HUNT_HELP = `Usage: kqlhunt hunt [--rules DIR]... [--at T | --from T1 --to T2] [--store DIR] [--data PATH]...
                    [--format table|json] [--param NAME=VALUE]... [--watchlists DIR]... [--sink SPEC]...
@@ -140,14 +140,7 @@ export async function huntCommand(argv: string[], io: CliIO): Promise<number> {
     }
     throw e;
   }
-  const { parseSink, SinkError } = await import('../detect/sinks.js');
-  let sinks;
-  try {
-    sinks = listOption(args, 'sink').map((s) => parseSink(s, packageVersion()));
-  } catch (e) {
-    if (e instanceof SinkError) throw new UsageError(e.message, 'hunt');
-    throw e;
-  }
+  const sinks = await parseSinkOptions(listOption(args, 'sink'), packageVersion(), 'hunt');
 
   const { AlertStore } = await import('../detect/alert-store.js');
   const { hunt } = await import('../detect/hunt.js');

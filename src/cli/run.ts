@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { listOption, parseCommandArgs, positiveNumberOption, stringOption, UsageError } from './args.js';
 import { EXIT_ERROR, EXIT_OK, packageVersion, type CliIO } from './main.js';
-import { loadHuntWatchlists, ruleFiles, storeHuntData } from './hunt-inputs.js';
+import { loadHuntWatchlists, parseSinkOptions, ruleFiles, storeHuntData } from './hunt-inputs.js';
 
 export const RUN_HELP = `Usage: kqlhunt run [--rules DIR]... [--store DIR] [--watchlists DIR]... [--sink SPEC]...
                   [--once] [--poll SECONDS]
@@ -90,14 +90,7 @@ export async function runCommand(argv: string[], io: CliIO, control: { clock?: i
     }
     throw e;
   }
-  const { parseSink, SinkError } = await import('../detect/sinks.js');
-  let sinks;
-  try {
-    sinks = listOption(args, 'sink').map((s) => parseSink(s, packageVersion()));
-  } catch (e) {
-    if (e instanceof SinkError) throw new UsageError(e.message, 'run');
-    throw e;
-  }
+  const sinks = await parseSinkOptions(listOption(args, 'sink'), packageVersion(), 'run');
 
   const controller = new AbortController();
   control.signal?.addEventListener('abort', () => controller.abort(), { once: true });
