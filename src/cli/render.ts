@@ -41,6 +41,73 @@ function cellText(type: ScalarType, value: unknown): string {
   return formatScalar(type, value as never);
 }
 
+/** A numeric series longer than this shows as a summary in tables; shorter ones read fine as JSON. */
+const SERIES_SUMMARY_MIN_LENGTH = 9;
+const SPARKLINE_BUCKETS = 16;
+const SPARK_LEVELS = '▁▂▃▄▅▆▇█';
+
+/** A dynamic array of numbers (nulls allowed, as make-series with default=double(null) gives), else null. */
+function numericSeries(value: unknown): (number | null)[] | null {
+  if (!Array.isArray(value) || value.length < SERIES_SUMMARY_MIN_LENGTH) return null;
+  let numbers = 0;
+  for (const v of value) {
+    if (typeof v === 'number') numbers++;
+    else if (v !== null) return null;
+  }
+  return numbers > 0 ? (value as (number | null)[]) : null;
+}
+
+/** Two significant digits at most, exponent form for large or tiny magnitudes: a summary, not a value. */
+export function compactNumber(x: number): string {
+  if (Number.isNaN(x)) return 'NaN';
+  if (!Number.isFinite(x)) return x > 0 ? '∞' : '-∞';
+  if (x === 0) return '0';
+  const magnitude = Math.abs(x);
+  if (magnitude >= 1e5 || magnitude < 1e-3) return x.toExponential(1).replace('e+', 'e').replace('.0e', 'e');
+  if (Number.isInteger(x)) return String(x);
+  return String(Number(x.toPrecision(3)));
+}
+
+/**
+ * `[n] min a · max b · ▁▃█▂` for a long numeric series. Each of the ~16 buckets shows its value
+ * farthest from the series mean, so a one-bin spike or dip survives downsampling (a bucket mean
+ * would flatten exactly the anomaly a hunter looks for); a bucket with no finite value is a space.
+ */
+export function seriesSummary(series: readonly (number | null)[]): string {
+  const finite = series.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+  if (finite.length === 0) return `[${series.length}] no finite values`;
+  let min = Infinity;
+  let max = -Infinity;
+  let sum = 0;
+  for (const v of finite) { min = Math.min(min, v); max = Math.max(max, v); sum += v; }
+  const mean = sum / finite.length;
+  const buckets = Math.min(SPARKLINE_BUCKETS, series.length);
+  let spark = '';
+  for (let b = 0; b < buckets; b++) {
+    const from = Math.floor((b * series.length) / buckets);
+    const to = Math.floor(((b + 1) * series.length) / buckets);
+    let pick: number | null = null;
+    for (let i = from; i < to; i++) {
+      const v = series[i];
+      if (typeof v !== 'number' || !Number.isFinite(v)) continue;
+      if (pick === null || Math.abs(v - mean) > Math.abs(pick - mean)) pick = v;
+    }
+    if (pick === null) { spark += ' '; continue; }
+    const level = max === min ? 0 : Math.round(((pick - min) / (max - min)) * (SPARK_LEVELS.length - 1));
+    spark += SPARK_LEVELS[level];
+  }
+  return `[${series.length}] min ${compactNumber(min)} · max ${compactNumber(max)} · ${spark}`;
+}
+
+/** Table cells only: long numeric series become a summary; every other value shows as everywhere else. */
+function tableCellText(type: ScalarType, value: unknown): string {
+  if (type === 'dynamic') {
+    const series = numericSeries(value);
+    if (series !== null) return seriesSummary(series);
+  }
+  return cellText(type, value);
+}
+
 const RIGHT_ALIGNED = new Set<ScalarType>(['int', 'long', 'real', 'decimal', 'timespan']);
 
 /** One line per cell: control characters shown escaped, long text cut with an ellipsis. */
@@ -56,7 +123,7 @@ function renderTable(result: ResultSet, write: Write, maxCellWidth: number): voi
   const cells: string[][] = cols.map((c, i) => {
     const type = schema[i]?.type ?? c.column.type;
     const out = new Array<string>(table.length);
-    for (let r = 0; r < table.length; r++) out[r] = displayCell(cellText(type, c.column.get(r)), maxCellWidth);
+    for (let r = 0; r < table.length; r++) out[r] = displayCell(tableCellText(type, c.column.get(r)), maxCellWidth);
     return out;
   });
   const headers = cols.map((c) => displayCell(c.name, maxCellWidth));
