@@ -1,5 +1,7 @@
 // The worked example of docs/series.md ("Reading an anomaly"), run through query(): hourly logons
 // with a daily rhythm and one burst; the period, the baseline and the score side by side.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { query } from '../../src/kql/index.js';
@@ -7,8 +9,9 @@ import { columnFromScalars } from '../../src/kql/exec/columns.js';
 import type { Table } from '../../src/kql/data/column.js';
 import { formatScalar } from '../../src/kql/values/format.js';
 import { parseDatetimeLiteral } from '../../src/kql/values/datetime.js';
+import { REPO_ROOT } from '../util/paths.js';
 
-// Kept verbatim in docs/series.md; if one changes, change the other.
+// Kept verbatim in docs/series.md (the last test checks that).
 const READING_AN_ANOMALY = `Logons
 | make-series Logons = count() on Timestamp from bin(ago(14d), 1h) to bin(now(), 1h) step 1h by Computer
 | extend (Flags, Score, Baseline) = series_decompose_anomalies(Logons)
@@ -84,4 +87,9 @@ test('without the burst nothing at 03:00 on day 10 is flagged', () => {
   const result = query(READING_AN_ANOMALY, { tables: new Map([['Logons', calm]]), now: NOW });
   const stamps = result.table.columns.find((c) => c.name === 'Timestamp')!.column;
   for (let r = 0; r < result.table.length; r++) assert.notEqual(stamps.get(r), spikeStart);
+});
+
+test('docs/series.md shows exactly the query tested here', () => {
+  const docs = readFileSync(path.join(REPO_ROOT, 'docs', 'series.md'), 'utf8');
+  assert.ok(docs.includes('```kql\n' + READING_AN_ANOMALY + '\n```'), 'the "Reading an anomaly" example matches');
 });
