@@ -26,6 +26,9 @@ export const RULE_TARGETS: Readonly<Record<string, readonly string[]>> = {
   '19-low-and-slow-cumulative-upload': ['low-and-slow'],
   '20-long-or-persistent-connection': ['c2-beacon'],
   '21-per-host-upload-anomaly': ['burst-upload-new-ip', 'ftp-exfiltration', 'ssh-exfiltration', 'first-seen-destination'],
+  // The simulator injects no DGA scenario: rule 22 is tested on a real capture (test/rules/stratosphere.test.ts)
+  // and must stay quiet on the simulated baseline.
+  '22-dns-beaconing-dga': [],
 };
 
 /** `content/rules/07-ftp-upload-to-internet.yaml` -> `07-ftp-upload-to-internet`. */
