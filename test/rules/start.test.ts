@@ -24,7 +24,7 @@ test('first run simulates and hunts; the second reuses the simulation and report
   const first = capture();
   assert.equal(await startCommand(['--store', store, '--hosts', '8', '--days', '5', '--seed', '99', '--jsonl', jsonl], first.io), 0, first.err());
   assert.match(first.out(), /simulation: none yet; simulating 5 days x 8 hosts \(seed 99\)/);
-  assert.match(first.out(), /hunt: 22 rules as of 2024-06-14T12:00:00(\.000)?Z: 22 ok, 0 failed/);
+  assert.match(first.out(), /hunt: 23 rules as of 2024-06-14T12:00:00(\.000)?Z: 23 ok, 0 failed/);
   assert.match(first.out(), /rule +severity +alerts +top entities/);
   assert.match(first.out(), /next:\n.*alerts/);
   assert.ok(fs.existsSync(path.join(store, 'labels.json')));
