@@ -103,15 +103,14 @@ class StringBuilder extends Builder {
   }
 }
 
-class NumberBuilder extends Builder {
-  private values: Float64Array | Int32Array;
-  private nulls: Uint8Array | null = null;
-  constructor(private readonly type: 'int' | 'long' | 'real' | 'decimal') {
+/** Numbers in a typed array with a null map allocated on the first null: numbers and times share it. */
+abstract class NullableValuesBuilder extends Builder {
+  protected nulls: Uint8Array | null = null;
+  constructor(protected values: Float64Array | Int32Array) {
     super();
-    this.values = type === 'int' ? new Int32Array(INITIAL_CAPACITY) : new Float64Array(INITIAL_CAPACITY);
   }
 
-  add(row: number, value: number): void {
+  protected put(row: number, value: number): void {
     if (this.length < row) this.pad(row);
     if (this.length === this.values.length) this.resize();
     this.values[this.length++] = value;
@@ -136,44 +135,39 @@ class NumberBuilder extends Builder {
     this.length = row;
   }
 
-  finish(rows: number): Column {
+  protected finished(rows: number): { values: Float64Array | Int32Array; nulls: Uint8Array | null } {
     this.pad(rows);
-    return new NumberColumn(this.type, this.values.subarray(0, rows), this.nulls === null ? null : this.nulls.subarray(0, rows));
+    return { values: this.values.subarray(0, rows), nulls: this.nulls === null ? null : this.nulls.subarray(0, rows) };
   }
 }
 
-class TimeBuilder extends Builder {
-  private ms = new Float64Array(INITIAL_CAPACITY);
-  private nulls: Uint8Array | null = null;
-
-  add(row: number, ms: number): void {
-    if (this.length < row) this.pad(row);
-    if (this.length === this.ms.length) this.resize();
-    this.ms[this.length++] = Math.floor(ms);
+class NumberBuilder extends NullableValuesBuilder {
+  constructor(private readonly type: 'int' | 'long' | 'real' | 'decimal') {
+    super(type === 'int' ? new Int32Array(INITIAL_CAPACITY) : new Float64Array(INITIAL_CAPACITY));
   }
 
-  pushNull(): void {
-    if (this.length === this.ms.length) this.resize();
-    this.nulls ??= new Uint8Array(this.ms.length);
-    this.nulls[this.length++] = 1;
-  }
-
-  private resize(): void {
-    this.ms = grow(this.ms);
-    if (this.nulls !== null) this.nulls = grow(this.nulls);
-  }
-
-  protected override pad(row: number): void {
-    if (row <= this.length) return;
-    while (this.ms.length < row) this.resize();
-    this.nulls ??= new Uint8Array(this.ms.length);
-    this.nulls.fill(1, this.length, row);
-    this.length = row;
+  add(row: number, value: number): void {
+    this.put(row, value);
   }
 
   finish(rows: number): Column {
-    this.pad(rows);
-    return new TicksColumn('datetime', this.ms.subarray(0, rows), null, this.nulls === null ? null : this.nulls.subarray(0, rows));
+    const { values, nulls } = this.finished(rows);
+    return new NumberColumn(this.type, values, nulls);
+  }
+}
+
+class TimeBuilder extends NullableValuesBuilder {
+  constructor() {
+    super(new Float64Array(INITIAL_CAPACITY));
+  }
+
+  add(row: number, ms: number): void {
+    this.put(row, Math.floor(ms));
+  }
+
+  finish(rows: number): Column {
+    const { values, nulls } = this.finished(rows);
+    return new TicksColumn('datetime', values as Float64Array, null, nulls);
   }
 }
 
