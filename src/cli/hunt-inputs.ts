@@ -39,22 +39,28 @@ export async function storeHuntData(storeDir: string, catalog: SchemaCatalog): P
 
 /**
  * Watchlists, lowest precedence first: the store's state database, STORE/watchlists, then
- * each --watchlists folder. Throws WatchlistError for a bad file.
+ * each --watchlists folder. A bad watchlist file is reported on stderr and gives undefined.
  */
-export async function loadHuntWatchlists(storeDir: string, dirs: readonly string[]): Promise<Map<string, Watchlist>> {
-  const { loadWatchlists, watchlistsFromStateDb } = await import('../detect/watchlists.js');
+export async function loadHuntWatchlists(storeDir: string, dirs: readonly string[], io: { stderr: (s: string) => void }): Promise<Map<string, Watchlist> | undefined> {
+  const { loadWatchlists, watchlistsFromStateDb, WatchlistError } = await import('../detect/watchlists.js');
   const { openStateDb, STATE_DB_FILE } = await import('../store/state-db.js');
   const watchlists = new Map<string, Watchlist>();
-  const stateFile = path.join(storeDir, STATE_DB_FILE);
-  if (fs.existsSync(stateFile)) {
-    const db = openStateDb(storeDir);
-    try {
-      for (const w of watchlistsFromStateDb(db, stateFile)) watchlists.set(w.alias.toLowerCase(), w);
-    } finally {
-      db.close();
+  try {
+    const stateFile = path.join(storeDir, STATE_DB_FILE);
+    if (fs.existsSync(stateFile)) {
+      const db = openStateDb(storeDir);
+      try {
+        for (const w of watchlistsFromStateDb(db, stateFile)) watchlists.set(w.alias.toLowerCase(), w);
+      } finally {
+        db.close();
+      }
     }
+    const storeWatchlists = path.join(storeDir, 'watchlists');
+    for (const [alias, w] of loadWatchlists([...(fs.existsSync(storeWatchlists) ? [storeWatchlists] : []), ...dirs])) watchlists.set(alias, w);
+  } catch (e) {
+    if (!(e instanceof WatchlistError)) throw e;
+    io.stderr(`kqlhunt: error: ${e.message}\n`);
+    return undefined;
   }
-  const storeWatchlists = path.join(storeDir, 'watchlists');
-  for (const [alias, w] of loadWatchlists([...(fs.existsSync(storeWatchlists) ? [storeWatchlists] : []), ...dirs])) watchlists.set(alias, w);
   return watchlists;
 }

@@ -129,17 +129,8 @@ export async function huntCommand(argv: string[], io: CliIO): Promise<number> {
   const { contentCatalogue } = await import('./engine.js');
   const views = contentCatalogue();
 
-  const { WatchlistError } = await import('../detect/watchlists.js');
-  let watchlists: Map<string, import('../detect/watchlists.js').Watchlist>;
-  try {
-    watchlists = await loadHuntWatchlists(storeDir, listOption(args, 'watchlists'));
-  } catch (e) {
-    if (e instanceof WatchlistError) {
-      io.stderr(`kqlhunt: error: ${e.message}\n`);
-      return EXIT_ERROR;
-    }
-    throw e;
-  }
+  const watchlists = await loadHuntWatchlists(storeDir, listOption(args, 'watchlists'), io);
+  if (watchlists === undefined) return EXIT_ERROR;
   const sinks = await parseSinkOptions(listOption(args, 'sink'), packageVersion(), 'hunt');
 
   const { AlertStore } = await import('../detect/alert-store.js');

@@ -79,17 +79,8 @@ export async function runCommand(argv: string[], io: CliIO, control: { clock?: i
   const { contentCatalogue } = await import('./engine.js');
   const views = contentCatalogue();
 
-  const { WatchlistError } = await import('../detect/watchlists.js');
-  let watchlists: Map<string, import('../detect/watchlists.js').Watchlist>;
-  try {
-    watchlists = await loadHuntWatchlists(storeDir, listOption(args, 'watchlists'));
-  } catch (e) {
-    if (e instanceof WatchlistError) {
-      io.stderr(`kqlhunt: error: ${e.message}\n`);
-      return EXIT_ERROR;
-    }
-    throw e;
-  }
+  const watchlists = await loadHuntWatchlists(storeDir, listOption(args, 'watchlists'), io);
+  if (watchlists === undefined) return EXIT_ERROR;
   const sinks = await parseSinkOptions(listOption(args, 'sink'), packageVersion(), 'run');
 
   const controller = new AbortController();
