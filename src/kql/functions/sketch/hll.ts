@@ -74,6 +74,46 @@ export class HyperLogLog {
     else if (this.exactSize * 2 > table.length) this.growTable();
   }
 
+  /**
+   * Adds keys[start..end). One call per group's run of keys, so the table stays in cache and
+   * the per-key work is a tight loop with no call or field loads.
+   */
+  addPackedRange(keys: Float64Array, start: number, end: number): void {
+    let i = start;
+    while (i < end) {
+      const table = this.table;
+      if (table === null) {
+        for (; i < end; i++) this.addToRegisters(keys[i]!);
+        return;
+      }
+      const mask = table.length - 1;
+      // Room left before the table must grow or densify; checked once per stretch, not per key.
+      const room = Math.min(this.exactLimit, table.length >>> 1) - this.exactSize;
+      let added = 0;
+      for (; i < end && added < room; i++) {
+        const key = keys[i]!;
+        let slot = key & mask;
+        for (;;) {
+          const found = table[slot]!;
+          if (found === key) break;
+          if (found === EMPTY) {
+            table[slot] = key;
+            added++;
+            break;
+          }
+          slot = (slot + 1) & mask;
+        }
+      }
+      this.exactSize += added;
+      if (i < end || added === room) {
+        // The next key may be new: make room for it the way addPacked would.
+        if (i >= end) break;
+        const key = keys[i++]!;
+        this.addPacked(key);
+      }
+    }
+  }
+
   private growTable(): void {
     const old = this.table!;
     const table = new Float64Array(old.length * 2).fill(EMPTY);
@@ -99,11 +139,12 @@ export class HyperLogLog {
   }
 
   private densify(): void {
-    const keys = this.exactKeys()!;
+    const table = this.table!;
     this.table = null;
     this.exactSize = 0;
     this.registers = new Uint8Array(1 << this.p);
-    for (const key of keys) this.addToRegisters(key);
+    // Register maxima do not depend on order, so the keys need no sorting here.
+    for (let i = 0; i < table.length; i++) if (table[i] !== EMPTY) this.addToRegisters(table[i]!);
   }
 
   /** The packed hashes in ascending order while exact (a canonical order); null once dense. */
