@@ -38,9 +38,9 @@ function hashDynamic(v: DynamicValue): number {
 }
 
 /** The packed hash of every row of a batch; NaN marks rows that are null (or filtered out). */
-export function packedHashes(col: Column, pass: Uint8Array | null): Float64Array {
+export function packedHashes(col: Column, pass: Uint8Array | null, reuse?: Float64Array): Float64Array {
   const n = col.length;
-  const out = new Float64Array(n);
+  const out = reuse !== undefined && reuse.length >= n ? reuse.subarray(0, n) : new Float64Array(n);
   if (col instanceof StringColumn) {
     const hashes = hashesOfDict(col.dict);
     const codes = col.codes;
@@ -84,6 +84,9 @@ class HllAggregator implements GroupedAggregator {
   private lastKey = new Float64Array(0);
   private pendingGroups: Int32Array | null = null;
   private pendingKeys: Float64Array | null = null;
+  /** Scratch reused across batches and flushes, so a 10M-row input does not churn the GC. */
+  private batchKeys: Float64Array | undefined = undefined;
+  private sortedKeys: Float64Array | null = null;
   private pendingCount = 0;
   private numGroups = 0;
 
@@ -98,7 +101,8 @@ class HllAggregator implements GroupedAggregator {
     const col = argColumn(args, 0, this.fn);
     this.ensureGroups(numGroups);
     const pass = this.predicateArg < 0 ? null : predicateValues(args[this.predicateArg], this.fn);
-    const keys = packedHashes(col, pass);
+    const keys = packedHashes(col, pass, this.batchKeys);
+    if (keys.buffer !== this.batchKeys?.buffer) this.batchKeys = keys;
     if (this.pendingGroups === null) {
       this.pendingGroups = new Int32Array(PENDING_CAPACITY);
       this.pendingKeys = new Float64Array(PENDING_CAPACITY);
@@ -144,7 +148,7 @@ class HllAggregator implements GroupedAggregator {
     for (let i = 0; i < n; i++) starts[groups[i]! + 1]!++;
     for (let g = 0; g < numGroups; g++) starts[g + 1]! += starts[g]!;
     const cursor = starts.slice(0, numGroups);
-    const sorted = new Float64Array(n);
+    const sorted = this.sortedKeys ?? (this.sortedKeys = new Float64Array(PENDING_CAPACITY));
     for (let i = 0; i < n; i++) sorted[cursor[groups[i]!]!++] = keys[i]!;
     const sketches = this.sketches;
     for (let g = 0; g < numGroups; g++) {
@@ -162,6 +166,8 @@ class HllAggregator implements GroupedAggregator {
     // The buffers are only needed while rows arrive.
     this.pendingGroups = null;
     this.pendingKeys = null;
+    this.sortedKeys = null;
+    this.batchKeys = undefined;
     if (this.output === 'sketch') {
       return dynamicResult(this.sketches.map((s) => (s === null ? null : s.toDynamic())), numGroups);
     }

@@ -79,6 +79,7 @@ export class HyperLogLog {
    * the per-key work is a tight loop with no call or field loads.
    */
   addPackedRange(keys: Float64Array, start: number, end: number): void {
+    this.reserve(end - start);
     let i = start;
     while (i < end) {
       const table = this.table;
@@ -114,9 +115,26 @@ export class HyperLogLog {
     }
   }
 
+  /**
+   * Sizes the exact table, once, for up to `incoming` more keys (capped at what the exact
+   * limit can need), instead of doubling its way there.
+   */
+  private reserve(incoming: number): void {
+    const table = this.table;
+    if (table === null) return;
+    const wanted = Math.min(this.exactSize + incoming, this.exactLimit);
+    let capacity = table.length;
+    while (wanted * 2 > capacity) capacity *= 2;
+    if (capacity !== table.length) this.rehash(capacity);
+  }
+
   private growTable(): void {
+    this.rehash(this.table!.length * 2);
+  }
+
+  private rehash(capacity: number): void {
     const old = this.table!;
-    const table = new Float64Array(old.length * 2).fill(EMPTY);
+    const table = new Float64Array(capacity).fill(EMPTY);
     const mask = table.length - 1;
     for (let i = 0; i < old.length; i++) {
       const key = old[i]!;
