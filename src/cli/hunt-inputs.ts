@@ -6,6 +6,7 @@ import path from 'node:path';
 import { UsageError } from './args.js';
 import { ruleFilesIn } from '../detect/pack/files.js';
 import type { HuntData } from '../detect/runner.js';
+import type { Rule } from '../detect/rule.js';
 import type { Watchlist } from '../detect/watchlists.js';
 import type { SchemaCatalog } from '../io/schemas.js';
 
@@ -16,6 +17,21 @@ export function ruleFiles(paths: readonly string[], command: string): string[] {
   } catch (e) {
     throw new UsageError((e as Error).message, command);
   }
+}
+
+/** The rules in `files`; each file's problems are reported on stderr as file:line:col. */
+export async function loadRulesReporting(files: readonly string[], io: { stderr: (s: string) => void }): Promise<Rule[]> {
+  const { loadRuleFile } = await import('../detect/rule.js');
+  const rules: Rule[] = [];
+  for (const file of files) {
+    const loaded = loadRuleFile(file);
+    for (const p of loaded.problems) {
+      const { line, col } = loaded.lineCol(p.start);
+      io.stderr(`${p.file}:${line}:${col}: ${p.severity}: ${p.message}\n`);
+    }
+    rules.push(...loaded.rules);
+  }
+  return rules;
 }
 
 /** `--sink SPEC` values as sinks; a bad spec is a usage error of `command`. */

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { choiceOption, listOption, parseCommandArgs, positiveNumberOption, stringOption, UsageError } from './args.js';
 import { EXIT_ERROR, EXIT_OK, packageVersion, type CliIO } from './main.js';
-import { loadHuntWatchlists, parseSinkOptions, ruleFiles, storeHuntData } from './hunt-inputs.js';
+import { loadHuntWatchlists, loadRulesReporting, parseSinkOptions, ruleFiles, storeHuntData } from './hunt-inputs.js';
 
 export const HUNT_HELP = `Usage: kqlhunt hunt [--rules DIR]... [--at T | --from T1 --to T2] [--store DIR] [--data PATH]...
                    [--format table|json] [--param NAME=VALUE]... [--watchlists DIR]... [--sink SPEC]...
@@ -87,16 +87,7 @@ export async function huntCommand(argv: string[], io: CliIO): Promise<number> {
     times = { at: at === undefined ? currentTicks() : parseTime(at, 'at', parseDatetimeString) };
   }
 
-  const { loadRuleFile } = await import('../detect/rule.js');
-  const rules = [];
-  for (const file of ruleFiles(rulePaths, 'hunt')) {
-    const loaded = loadRuleFile(file);
-    for (const p of loaded.problems) {
-      const { line, col } = loaded.lineCol(p.start);
-      io.stderr(`${p.file}:${line}:${col}: ${p.severity}: ${p.message}\n`);
-    }
-    rules.push(...loaded.rules);
-  }
+  const rules = await loadRulesReporting(ruleFiles(rulePaths, 'hunt'), io);
   if (rules.length === 0) {
     io.stderr('kqlhunt hunt: no rules to run\n');
     return EXIT_ERROR;

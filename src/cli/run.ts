@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { listOption, parseCommandArgs, positiveNumberOption, stringOption, UsageError } from './args.js';
 import { EXIT_ERROR, EXIT_OK, packageVersion, type CliIO } from './main.js';
-import { loadHuntWatchlists, parseSinkOptions, ruleFiles, storeHuntData } from './hunt-inputs.js';
+import { loadHuntWatchlists, loadRulesReporting, parseSinkOptions, ruleFiles, storeHuntData } from './hunt-inputs.js';
 
 export const RUN_HELP = `Usage: kqlhunt run [--rules DIR]... [--store DIR] [--watchlists DIR]... [--sink SPEC]...
                   [--once] [--poll SECONDS]
@@ -56,16 +56,7 @@ export async function runCommand(argv: string[], io: CliIO, control: { clock?: i
   const rulePaths = listOption(args, 'rules');
   if (rulePaths.length === 0) throw new UsageError('give the rules to run with --rules DIR', 'run');
 
-  const { loadRuleFile } = await import('../detect/rule.js');
-  const rules = [];
-  for (const file of ruleFiles(rulePaths, 'run')) {
-    const loaded = loadRuleFile(file);
-    for (const p of loaded.problems) {
-      const { line, col } = loaded.lineCol(p.start);
-      io.stderr(`${p.file}:${line}:${col}: ${p.severity}: ${p.message}\n`);
-    }
-    rules.push(...loaded.rules);
-  }
+  const rules = await loadRulesReporting(ruleFiles(rulePaths, 'run'), io);
   const { scheduledRules, runScheduler, ScheduleState, describeSlot } = await import('../detect/scheduler.js');
   if (scheduledRules(rules).length === 0) {
     io.stderr('kqlhunt run: no enabled Scheduled or NRT rules to run\n');

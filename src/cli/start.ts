@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listOption, parseCommandArgs, stringOption, UsageError } from './args.js';
 import { EXIT_ERROR, EXIT_OK, packageVersion, type CliIO } from './main.js';
+import { loadRulesReporting, ruleFiles } from './hunt-inputs.js';
 
 /**
  * The reference estate: 14 days of 500 hosts. The first run (simulate 12.7M rows, then hunt)
@@ -142,17 +143,7 @@ export async function startCommand(argv: string[], io: CliIO): Promise<number> {
   }
 
   // 2. The rules, the allowlists, and one run of every rule as of the simulation's end.
-  const { loadRuleFile } = await import('../detect/rule.js');
-  const { ruleFilesIn } = await import('../detect/pack/files.js');
-  const rules = [];
-  for (const file of ruleFilesIn(ruleDirs)) {
-    const loaded = loadRuleFile(file);
-    for (const p of loaded.problems) {
-      const { line, col } = loaded.lineCol(p.start);
-      io.stderr(`${p.file}:${line}:${col}: ${p.severity}: ${p.message}\n`);
-    }
-    rules.push(...loaded.rules);
-  }
+  const rules = await loadRulesReporting(ruleFiles(ruleDirs, 'start'), io);
   if (rules.length === 0) {
     io.stderr(`kqlhunt start: no rules found in ${ruleDirs.join(', ')}\n`);
     return EXIT_ERROR;

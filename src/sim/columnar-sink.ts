@@ -171,10 +171,10 @@ class TimeBuilder extends NullableValuesBuilder {
   }
 }
 
-/** Rare (AdditionalFields): plain values. */
-class DynamicBuilder extends Builder {
-  private readonly values: DynamicValue[] = [];
-  add(row: number, value: DynamicValue): void {
+/** Rare columns (AdditionalFields, booleans): plain JS values, null for null. */
+abstract class PlainValuesBuilder<T> extends Builder {
+  protected readonly values: (T | null)[] = [];
+  add(row: number, value: T): void {
     if (this.length < row) this.pad(row);
     this.values.push(value);
     this.length++;
@@ -183,23 +183,16 @@ class DynamicBuilder extends Builder {
     this.values.push(null);
     this.length++;
   }
+}
+
+class DynamicBuilder extends PlainValuesBuilder<DynamicValue> {
   finish(rows: number): Column {
     this.pad(rows);
     return new DynamicColumn(this.values.slice(0, rows));
   }
 }
 
-class BoolBuilder extends Builder {
-  private readonly values: (boolean | null)[] = [];
-  add(row: number, value: boolean): void {
-    if (this.length < row) this.pad(row);
-    this.values.push(value);
-    this.length++;
-  }
-  pushNull(): void {
-    this.values.push(null);
-    this.length++;
-  }
+class BoolBuilder extends PlainValuesBuilder<boolean> {
   finish(rows: number): Column {
     this.pad(rows);
     const nulls = this.values.some((v) => v === null) ? Uint8Array.from(this.values, (v) => (v === null ? 1 : 0)) : null;

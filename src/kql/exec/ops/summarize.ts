@@ -6,7 +6,7 @@
 import type { Column, Table } from '../../data/column.js';
 import type { ArgInfo, CallContext, GroupedAggregator } from '../../functions/registry.js';
 import type { CallExpr, DistinctOp, Expr, NameRef, SummarizeOp } from '../../syntax/ast.js';
-import { aggregateColumnNames, byPassThroughColumns, expressionName, isSameTypeConversion, summarizeColumnNames } from '../../semantics/naming.js';
+import { byPassThroughColumns, expressionName, isSameTypeConversion, summarizeColumnNames } from '../../semantics/naming.js';
 import { KqlError, NotSupportedError, type ScalarType, type TableSchema } from '../../types.js';
 import type { Compiler } from '../compiler.js';
 import { argInfo } from '../expr/calls.js';
@@ -130,8 +130,6 @@ export function compileSummarize(c: Compiler, input: Relation, op: SummarizeOp, 
       const agg = planAggregate(c, e, input, scope, names.passThrough, true);
       const outNames = names.aggregates[i]!;
       if (agg.types.length !== outNames.length) {
-        const shape = aggregateColumnNames(e, input.schema.map((s) => s.name), names.passThrough, naming);
-        void shape;
         fail(item, `'${e.name.name}' produces ${agg.types.length} columns, but ${outNames.length} names are given`);
       }
       return { aggs: [agg], names: outNames, types: agg.types };
