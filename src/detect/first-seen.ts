@@ -12,13 +12,21 @@
 // when the hunt has a store, else in memory for that hunt. Queries see it as a table with
 // the key columns (typed as the source yields them) plus FirstSeen and LastSeen (datetime).
 // A run sees the table as it was before that run: its own window is recorded afterwards.
+//
+// With `bucket: 1h` (any duration) the table keeps a row per key and time bucket
+// (`bin(TimeGenerated, bucket)`) with the bucket's row Count, so a rule can judge how often,
+// not only whether, a key was seen before its window. Counts merge by maximum: the rows of a
+// bucket only grow as later windows cover more of it, so the widest recording is the bucket's
+// whole count, and re-recording a window never counts it twice. `firstSeen` may also be a list
+// of such declarations, one table each.
 
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import { isMap, isSeq, parseDocument } from 'yaml';
-import { check, query, KqlError, type Scalar, type ScalarType, type Table, type TableProvider, type TableSchema } from '../kql/index.js';
+import { check, query, KqlError, type Column, type Scalar, type ScalarType, type Table, type TableProvider, type TableSchema } from '../kql/index.js';
 import { columnFromScalars } from '../kql/exec/columns.js';
 import { migrate, openStateDb, type Migration, type StateDatabase } from '../store/state-db.js';
+import { formatDuration, MINUTE_MS, parseDuration } from './duration.js';
 import type { Rule } from './rule.js';
 import type { HuntData } from './runner.js';
 
@@ -30,7 +38,12 @@ export interface FirstSeenSpec {
   /** A KQL tabular expression over the run's window; it must have TimeGenerated and the keys. */
   source: string;
   keys: string[];
+  /** With a bucket, one row per key and `bin(TimeGenerated, bucket)`, with a Count of its rows. */
+  bucketMs?: number;
 }
+
+/** The columns a table adds after its keys: FirstSeen, LastSeen, or Bucket, FirstSeen, LastSeen, Count. */
+const OWN_COLUMNS = ['Bucket', 'FirstSeen', 'LastSeen', 'Count'];
 
 export class FirstSeenError extends Error {
   constructor(message: string) {
@@ -41,30 +54,56 @@ export class FirstSeenError extends Error {
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** The rule's `kqlhunt.firstSeen` declaration; undefined when it has none. Throws FirstSeenError when malformed. */
+/** The rule's first `kqlhunt.firstSeen` declaration; undefined when it has none. Throws FirstSeenError when malformed. */
 export function firstSeenSpec(rule: Rule): FirstSeenSpec | undefined {
+  return firstSeenSpecs(rule)[0];
+}
+
+/** Every `kqlhunt.firstSeen` declaration of the rule (a map, or a list of maps). Throws FirstSeenError when one is malformed. */
+export function firstSeenSpecs(rule: Rule): FirstSeenSpec[] {
   // ARM exports have no place for kqlhunt extensions.
-  if (rule.source.format !== 'yaml') return undefined;
+  if (rule.source.format !== 'yaml') return [];
   const doc = parseDocument(rule.source.text);
   const node = doc.getIn(['kqlhunt', 'firstSeen'], true);
-  if (node === undefined || node === null) return undefined;
-  const where = 'kqlhunt.firstSeen';
+  if (node === undefined || node === null) return [];
+  if (!isSeq(node)) return [declaration(node, 'kqlhunt.firstSeen')];
+  if (node.items.length === 0) throw new FirstSeenError('kqlhunt.firstSeen must be a map with name, source and keys, or a non-empty list of them');
+  const specs = node.items.map((item, i) => declaration(item, `kqlhunt.firstSeen[${i}]`));
+  const names = new Set<string>();
+  specs.forEach((spec, i) => {
+    if (names.has(spec.name)) throw new FirstSeenError(`kqlhunt.firstSeen[${i}].name ${spec.name} is declared twice`);
+    names.add(spec.name);
+  });
+  return specs;
+}
+
+function declaration(node: unknown, where: string): FirstSeenSpec {
   if (!isMap(node)) throw new FirstSeenError(`${where} must be a map with name, source and keys`);
   const name = node.get('name');
   const source = node.get('source');
   const keys = node.get('keys', true);
+  const bucket = node.get('bucket');
   if (typeof name !== 'string' || !NAME.test(name)) throw new FirstSeenError(`${where}.name must be an identifier (letters, digits, _), got ${JSON.stringify(name ?? null)}`);
   if (typeof source !== 'string' || source.trim() === '') throw new FirstSeenError(`${where}.source must be a KQL tabular expression`);
   const keyList = isSeq(keys) ? keys.toJSON() as unknown[] : undefined;
   if (keyList === undefined || keyList.length === 0 || !keyList.every((k): k is string => typeof k === 'string' && NAME.test(k))) {
     throw new FirstSeenError(`${where}.keys must be a non-empty list of column names`);
   }
-  if (keyList.includes('FirstSeen') || keyList.includes('LastSeen')) throw new FirstSeenError(`${where}.keys cannot include FirstSeen or LastSeen (the table's own columns)`);
-  return { name, source, keys: keyList };
+  const own = keyList.find((k) => OWN_COLUMNS.includes(k));
+  if (own !== undefined) throw new FirstSeenError(`${where}.keys cannot include ${own} (the table's own columns are ${OWN_COLUMNS.join(', ')})`);
+  const spec: FirstSeenSpec = { name, source, keys: keyList };
+  if (bucket !== undefined && bucket !== null) {
+    const ms = typeof bucket === 'string' ? parseDuration(bucket) : undefined;
+    if (ms === undefined || ms < MINUTE_MS) throw new FirstSeenError(`${where}.bucket must be a duration of at least 1m such as 1h or 1d, got ${JSON.stringify(bucket)}`);
+    spec.bucketMs = ms;
+  }
+  return spec;
 }
 
 function summaryQuery(spec: FirstSeenSpec): string {
-  return `${spec.source}\n| summarize FirstSeen = min(TimeGenerated), LastSeen = max(TimeGenerated) by ${spec.keys.join(', ')}`;
+  if (spec.bucketMs === undefined) return `${spec.source}\n| summarize FirstSeen = min(TimeGenerated), LastSeen = max(TimeGenerated) by ${spec.keys.join(', ')}`;
+  return `${spec.source}\n| summarize FirstSeen = min(TimeGenerated), LastSeen = max(TimeGenerated), Count = count() by ${spec.keys.join(', ')}, Bucket = bin(TimeGenerated, ${formatDuration(spec.bucketMs)})`
+    + `\n| project ${spec.keys.join(', ')}, Bucket, FirstSeen, LastSeen, Count`;
 }
 
 /** The first-seen table's schema, from what the source yields; for checking a rule without running it. */
@@ -96,6 +135,24 @@ export const FIRST_SEEN_MIGRATIONS: readonly Migration[] = [
           first_ticks INTEGER NOT NULL,
           last_ticks INTEGER NOT NULL,
           PRIMARY KEY (table_name, key_json)
+        );
+      `);
+    },
+  },
+  {
+    version: 2,
+    description: 'bucketed first-seen tables with row counts',
+    up(db) {
+      db.exec(`
+        ALTER TABLE first_seen_tables ADD COLUMN bucket_ms INTEGER;
+        CREATE TABLE first_seen_buckets (
+          table_name TEXT NOT NULL REFERENCES first_seen_tables(table_name) ON DELETE CASCADE,
+          key_json TEXT NOT NULL,
+          bucket_ticks INTEGER NOT NULL,
+          first_ticks INTEGER NOT NULL,
+          last_ticks INTEGER NOT NULL,
+          row_count INTEGER NOT NULL,
+          PRIMARY KEY (table_name, key_json, bucket_ticks)
         );
       `);
     },
@@ -140,56 +197,92 @@ export class FirstSeenStore {
     this.db = undefined;
   }
 
-  private keyColumns(name: string): KeyColumn[] | undefined {
-    const row = this.open().prepare('SELECT key_columns_json FROM first_seen_tables WHERE table_name = ?').get(name) as { key_columns_json: string } | undefined;
-    return row === undefined ? undefined : JSON.parse(row.key_columns_json) as KeyColumn[];
+  /** How a table was first recorded: its key columns and bucket; undefined before that. */
+  private layout(name: string): { keys: KeyColumn[]; bucketMs: number | undefined } | undefined {
+    const row = this.open().prepare('SELECT key_columns_json, bucket_ms FROM first_seen_tables WHERE table_name = ?').get(name) as { key_columns_json: string; bucket_ms: number | null } | undefined;
+    return row === undefined ? undefined : { keys: JSON.parse(row.key_columns_json) as KeyColumn[], bucketMs: row.bucket_ms ?? undefined };
   }
 
-  /** Widens each key's [FirstSeen, LastSeen] by a summary table (keys..., FirstSeen, LastSeen). */
-  record(name: string, summary: Table): void {
-    const keyCols = summary.columns.slice(0, -2).map((c) => ({ name: c.name, type: c.column.type }));
-    const first = summary.columns.at(-2)!.column;
-    const last = summary.columns.at(-1)!.column;
+  /**
+   * Widens each key's [FirstSeen, LastSeen] by a summary table (keys..., FirstSeen, LastSeen),
+   * or with `bucketMs` each key and bucket's, whose Count becomes the larger of the stored and
+   * the summary's (keys..., Bucket, FirstSeen, LastSeen, Count).
+   */
+  record(name: string, summary: Table, bucketMs?: number): void {
+    const own = bucketMs === undefined ? 2 : 4;
+    const keyCols = summary.columns.slice(0, -own).map((c) => ({ name: c.name, type: c.column.type }));
+    const column = (n: string): Column => summary.columns.find((c, i) => i >= keyCols.length && c.name === n)!.column;
     const db = this.open();
-    const known = this.keyColumns(name);
-    if (known !== undefined && JSON.stringify(known) !== JSON.stringify(keyCols)) {
-      throw new FirstSeenError(`first-seen table ${FIRST_SEEN_TABLE_PREFIX}${name} was recorded with keys ${describe(known)}; the rule now declares ${describe(keyCols)} (rename the table to start a new history)`);
+    const known = this.layout(name);
+    if (known !== undefined && JSON.stringify(known.keys) !== JSON.stringify(keyCols)) {
+      throw new FirstSeenError(`first-seen table ${FIRST_SEEN_TABLE_PREFIX}${name} was recorded with keys ${describe(known.keys)}; the rule now declares ${describe(keyCols)} (rename the table to start a new history)`);
     }
-    const upsert = db.prepare(`INSERT INTO first_seen (table_name, key_json, first_ticks, last_ticks) VALUES (?, ?, ?, ?)
-      ON CONFLICT (table_name, key_json) DO UPDATE SET first_ticks = MIN(first_ticks, excluded.first_ticks), last_ticks = MAX(last_ticks, excluded.last_ticks)`);
+    if (known !== undefined && known.bucketMs !== bucketMs) {
+      throw new FirstSeenError(`first-seen table ${FIRST_SEEN_TABLE_PREFIX}${name} was recorded ${bucketText(known.bucketMs)}; the rule now declares it ${bucketText(bucketMs)} (rename the table to start a new history)`);
+    }
+    const first = column('FirstSeen');
+    const last = column('LastSeen');
+    const keyJson = (r: number): string => JSON.stringify(keyCols.map((k, i) => encodeKey(k.type, summary.columns[i]!.column.get(r))));
     db.transaction(() => {
-      if (known === undefined) db.prepare('INSERT INTO first_seen_tables (table_name, key_columns_json) VALUES (?, ?)').run(name, JSON.stringify(keyCols));
+      if (known === undefined) db.prepare('INSERT INTO first_seen_tables (table_name, key_columns_json, bucket_ms) VALUES (?, ?, ?)').run(name, JSON.stringify(keyCols), bucketMs ?? null);
+      if (bucketMs === undefined) {
+        const upsert = db.prepare(`INSERT INTO first_seen (table_name, key_json, first_ticks, last_ticks) VALUES (?, ?, ?, ?)
+          ON CONFLICT (table_name, key_json) DO UPDATE SET first_ticks = MIN(first_ticks, excluded.first_ticks), last_ticks = MAX(last_ticks, excluded.last_ticks)`);
+        for (let r = 0; r < summary.length; r++) {
+          const f = first.get(r);
+          const l = last.get(r);
+          // A key whose TimeGenerated is all null has no time to record.
+          if (typeof f !== 'bigint' || typeof l !== 'bigint') continue;
+          upsert.run(name, keyJson(r), f, l);
+        }
+        return;
+      }
+      const bucket = column('Bucket');
+      const count = column('Count');
+      const upsert = db.prepare(`INSERT INTO first_seen_buckets (table_name, key_json, bucket_ticks, first_ticks, last_ticks, row_count) VALUES (?, ?, ?, ?, ?, ?)
+        ON CONFLICT (table_name, key_json, bucket_ticks) DO UPDATE SET first_ticks = MIN(first_ticks, excluded.first_ticks),
+          last_ticks = MAX(last_ticks, excluded.last_ticks), row_count = MAX(row_count, excluded.row_count)`);
       for (let r = 0; r < summary.length; r++) {
+        const b = bucket.get(r);
         const f = first.get(r);
         const l = last.get(r);
-        // A key whose TimeGenerated is all null has no time to record.
-        if (typeof f !== 'bigint' || typeof l !== 'bigint') continue;
-        const key = JSON.stringify(keyCols.map((k, i) => encodeKey(k.type, summary.columns[i]!.column.get(r))));
-        upsert.run(name, key, f, l);
+        if (typeof b !== 'bigint' || typeof f !== 'bigint' || typeof l !== 'bigint') continue;
+        upsert.run(name, keyJson(r), b, f, l, Number(count.get(r)));
       }
     })();
   }
 
   /** The table as the engine reads it; undefined when nothing has been recorded under `name`. */
   table(name: string): Table | undefined {
-    const keyCols = this.keyColumns(name);
-    if (keyCols === undefined) return undefined;
-    const stmt = this.open().prepare('SELECT key_json, first_ticks, last_ticks FROM first_seen WHERE table_name = ? ORDER BY key_json').safeIntegers(true);
-    const rows = stmt.all(name) as { key_json: string; first_ticks: bigint; last_ticks: bigint }[];
+    const layout = this.layout(name);
+    if (layout === undefined) return undefined;
+    const keyCols = layout.keys;
+    const bucketed = layout.bucketMs !== undefined;
+    const stmt = bucketed
+      ? this.open().prepare('SELECT key_json, bucket_ticks, first_ticks, last_ticks, row_count FROM first_seen_buckets WHERE table_name = ? ORDER BY key_json, bucket_ticks').safeIntegers(true)
+      : this.open().prepare('SELECT key_json, first_ticks, last_ticks FROM first_seen WHERE table_name = ? ORDER BY key_json').safeIntegers(true);
+    const rows = stmt.all(name) as { key_json: string; bucket_ticks?: bigint; first_ticks: bigint; last_ticks: bigint; row_count?: bigint }[];
     const keyValues = keyCols.map(() => [] as Scalar[]);
     for (const row of rows) {
       const key = JSON.parse(row.key_json) as unknown[];
       keyCols.forEach((k, i) => keyValues[i]!.push(decodeKey(k.type, key[i])));
     }
+    const times = (name: string, pick: (r: typeof rows[number]) => bigint): { name: string; column: Column } => ({ name, column: columnFromScalars('datetime', rows.map(pick)) });
     return {
       length: rows.length,
       columns: [
         ...keyCols.map((k, i) => ({ name: k.name, column: columnFromScalars(k.type, keyValues[i]!) })),
-        { name: 'FirstSeen', column: columnFromScalars('datetime', rows.map((r) => r.first_ticks)) },
-        { name: 'LastSeen', column: columnFromScalars('datetime', rows.map((r) => r.last_ticks)) },
+        ...(bucketed ? [times('Bucket', (r) => r.bucket_ticks!)] : []),
+        times('FirstSeen', (r) => r.first_ticks),
+        times('LastSeen', (r) => r.last_ticks),
+        ...(bucketed ? [{ name: 'Count', column: columnFromScalars('long', rows.map((r) => Number(r.row_count!))) }] : []),
       ],
     };
   }
+}
+
+function bucketText(bucketMs: number | undefined): string {
+  return bucketMs === undefined ? 'without buckets' : `in buckets of ${formatDuration(bucketMs)}`;
 }
 
 function describe(cols: readonly KeyColumn[]): string {
@@ -197,68 +290,79 @@ function describe(cols: readonly KeyColumn[]): string {
 }
 
 /**
- * What a hunt does for rules with a first-seen table: adds the table to a run's data, and
+ * What a hunt does for rules with first-seen tables: adds the tables to a run's data, and
  * records the run's window afterwards.
  */
 export class FirstSeenTracker {
   private readonly store: FirstSeenStore;
-  private readonly specs = new Map<Rule, FirstSeenSpec | FirstSeenError | undefined>();
+  private readonly specs = new Map<Rule, FirstSeenSpec[] | FirstSeenError>();
 
-  constructor(storeDir?: string) {
-    this.store = new FirstSeenStore(storeDir);
+  /** The tables live in `storeDir`'s state database, in `store`, or in memory for this tracker. */
+  constructor(storeDirOrStore?: string | FirstSeenStore) {
+    this.store = storeDirOrStore instanceof FirstSeenStore ? storeDirOrStore : new FirstSeenStore(storeDirOrStore);
   }
 
   close(): void {
     this.store.close();
   }
 
-  private spec(rule: Rule): FirstSeenSpec | FirstSeenError | undefined {
-    if (!this.specs.has(rule)) {
+  private specsOf(rule: Rule): FirstSeenSpec[] | FirstSeenError {
+    let specs = this.specs.get(rule);
+    if (specs === undefined) {
       try {
-        this.specs.set(rule, firstSeenSpec(rule));
+        specs = firstSeenSpecs(rule);
       } catch (e) {
         if (!(e instanceof FirstSeenError)) throw e;
-        this.specs.set(rule, e);
+        specs = e;
       }
+      this.specs.set(rule, specs);
     }
-    return this.specs.get(rule);
+    return specs;
   }
 
-  /** The rule's data plus its first-seen table (empty, with the source's key types, before the first record). */
+  /** The rule's data plus its first-seen tables (empty, with the source's key types, before the first record). */
   dataFor(rule: Rule, data: HuntData): HuntData {
-    const spec = this.spec(rule);
-    if (spec === undefined) return data;
+    const specs = this.specsOf(rule);
     // The run fails with the declaration's fault, not with an unknown table.
-    if (spec instanceof FirstSeenError) return { provider: () => { throw spec; } };
-    const tableName = FIRST_SEEN_TABLE_PREFIX + spec.name;
+    if (specs instanceof FirstSeenError) return { provider: () => { throw specs; } };
+    if (specs.length === 0) return data;
+    const byTable = new Map(specs.map((spec) => [FIRST_SEEN_TABLE_PREFIX + spec.name, spec]));
     return {
       provider: (window) => {
         const base = data.provider(window);
-        let table: Table | undefined;
-        const firstSeen = (): Table => (table ??= this.store.table(spec.name) ?? emptySummary(spec, base));
+        const tables = new Map<string, Table>();
+        const firstSeen = (tableName: string, spec: FirstSeenSpec): Table => {
+          let table = tables.get(tableName);
+          if (table === undefined) tables.set(tableName, (table = this.store.table(spec.name) ?? emptySummary(spec, base)));
+          return table;
+        };
         const provider: TableProvider = {
-          get: (name) => (name === tableName ? firstSeen() : base.get(name)),
-          keys: () => new Set([...(base.keys?.() ?? []), tableName]),
+          get: (name) => {
+            const spec = byTable.get(name);
+            return spec === undefined ? base.get(name) : firstSeen(name, spec);
+          },
+          keys: () => new Set([...(base.keys?.() ?? []), ...byTable.keys()]),
         };
         return provider;
       },
     };
   }
 
-  /** Records the rule's window; returns why it could not (for the run's status), or undefined. */
+  /** Records the rule's window in each of its tables; returns why it could not (for the run's status), or undefined. */
   record(rule: Rule, window: { from: bigint; to: bigint }, data: HuntData): string | undefined {
-    const spec = this.spec(rule);
-    if (spec === undefined) return undefined;
-    if (spec instanceof FirstSeenError) return `${rule.source.file}: ${spec.message}`;
-    try {
-      const summary = query(summaryQuery(spec), { tables: data.provider(window) }).table;
-      this.store.record(spec.name, summary);
-      return undefined;
-    } catch (e) {
-      if (e instanceof FirstSeenError) return `${rule.source.file}: ${e.message}`;
-      if (e instanceof KqlError) return `${rule.source.file}: kqlhunt.firstSeen.source: ${e.message}`;
-      throw e;
+    const specs = this.specsOf(rule);
+    if (specs instanceof FirstSeenError) return `${rule.source.file}: ${specs.message}`;
+    for (const spec of specs) {
+      try {
+        const summary = query(summaryQuery(spec), { tables: data.provider(window) }).table;
+        this.store.record(spec.name, summary, spec.bucketMs);
+      } catch (e) {
+        if (e instanceof FirstSeenError) return `${rule.source.file}: ${e.message}`;
+        if (e instanceof KqlError) return `${rule.source.file}: kqlhunt.firstSeen.source: ${e.message}`;
+        throw e;
+      }
     }
+    return undefined;
   }
 }
 

@@ -10,7 +10,7 @@ import type { SchemaCatalog } from '../io/schemas.js';
 import { DAY_MS, formatDuration, HOUR_MS, MINUTE_MS } from './duration.js';
 import { ENTITY_IDENTIFIERS, lookupEntityType, lookupIdentifier } from './entities.js';
 import type { FieldPath, LoadedRules, Rule, RuleProblem } from './rule.js';
-import { firstSeenSchema, firstSeenSpec, FIRST_SEEN_TABLE_PREFIX } from './first-seen.js';
+import { firstSeenSchema, firstSeenSpecs, FIRST_SEEN_TABLE_PREFIX } from './first-seen.js';
 
 export interface Finding {
   check: string;
@@ -173,16 +173,20 @@ function checkQuery(rule: Rule, env: ValidationEnvironment, findings: Finding[])
   return new Set(rs.columns.map((c) => c.name));
 }
 
-/** The catalogue plus the rule's own first-seen table (kqlhunt.firstSeen), typed from its source. */
+/** The catalogue plus the rule's own first-seen tables (kqlhunt.firstSeen), typed from their sources. */
 function withFirstSeenTable(rule: Rule, tables: ReadonlyMap<string, TableSchema>): ReadonlyMap<string, TableSchema> {
-  let spec;
+  let specs;
   try {
-    spec = firstSeenSpec(rule);
+    specs = firstSeenSpecs(rule);
   } catch {
     return tables;
   }
-  const schema = spec === undefined ? undefined : firstSeenSchema(spec, tables);
-  return spec === undefined || schema === undefined ? tables : new Map([...tables, [FIRST_SEEN_TABLE_PREFIX + spec.name, schema]]);
+  const withTables = new Map(tables);
+  for (const spec of specs) {
+    const schema = firstSeenSchema(spec, tables);
+    if (schema !== undefined) withTables.set(FIRST_SEEN_TABLE_PREFIX + spec.name, schema);
+  }
+  return withTables;
 }
 
 function scheduleChecks(rule: Rule, add: Add): void {

@@ -12,7 +12,7 @@ import { loadRuleFile, type Rule } from '../../src/detect/rule.js';
 import { hunt } from '../../src/detect/hunt.js';
 import { memoryData } from '../../src/detect/runner.js';
 import { AlertStore } from '../../src/detect/alert-store.js';
-import { firstSeenSpec, FirstSeenError, FirstSeenStore } from '../../src/detect/first-seen.js';
+import { firstSeenSpec, firstSeenSpecs, FirstSeenError, FirstSeenStore, FirstSeenTracker } from '../../src/detect/first-seen.js';
 import { columnFromScalars } from '../../src/kql/exec/columns.js';
 import type { Table } from '../../src/kql/index.js';
 import { formatDatetimeIso, parseDatetimeString } from '../../src/kql/values/datetime.js';
@@ -207,4 +207,184 @@ test('property: after any sequence of records, each key holds the min first and 
     for (let r = 0; r < table.length; r++) got.set(table.columns[0]!.column.get(r) as string, [table.columns[1]!.column.get(r) as bigint, table.columns[2]!.column.get(r) as bigint]);
     assert.deepEqual(got, expected);
   }), { numRuns: 100 });
+});
+
+// Bucketed tables: how often a key was seen before the window, not only whether.
+const COUNTED_RULE = (declaration: string): string => `id: 0c6f3a52-8f0e-4d1a-9b7c-2e4f6a8b0c1d
+name: Rare country
+description: test
+severity: Low
+queryFrequency: 1d
+queryPeriod: 2d
+triggerOperator: gt
+triggerThreshold: 0
+tactics: [Exfiltration]
+query: |
+  let History = KqlHunt_FirstSeen_Countries | where Bucket + 1h <= ago(2d) | summarize Connections = sum(Count) by Country;
+  let Common = union (Conn | where TimeGenerated < ago(1d) | summarize Connections = count() by Country), History
+    | summarize Connections = sum(Connections) by Country
+    | where Connections > 2;
+  Conn
+  | where TimeGenerated >= ago(1d)
+  | distinct Country
+  | join kind=leftanti Common on Country
+  | order by Country asc
+${declaration}
+kind: Scheduled
+`;
+
+const COUNTED = `kqlhunt:
+  firstSeen:
+    - name: Countries
+      source: Conn
+      keys: [Country]
+      bucket: 1h
+    - name: Destinations
+      source: Conn
+      keys: [DestinationIp]`;
+
+function countryConn(rows: { at: bigint; country: string; ip?: string }[]): Table {
+  return {
+    length: rows.length,
+    columns: [
+      { name: 'TimeGenerated', column: columnFromScalars('datetime', rows.map((r) => r.at)) },
+      { name: 'Country', column: columnFromScalars('string', rows.map((r) => r.country)) },
+      { name: 'DestinationIp', column: columnFromScalars('string', rows.map((r) => r.ip ?? '9.9.9.9')) },
+    ],
+  };
+}
+
+// Freedonia: 4 connections 20 days ago (3 in one hour, 1 in the next), and one today. Ruritania: one 20 days ago, one today.
+const COUNTRIES = memoryData(new Map([['Conn', countryConn([
+  { at: NOW - 20n * DAY, country: 'Freedonia' },
+  { at: NOW - 20n * DAY + 1n, country: 'Freedonia' },
+  { at: NOW - 20n * DAY + 2n, country: 'Freedonia' },
+  { at: NOW - 20n * DAY + DAY / 24n, country: 'Freedonia' },
+  { at: NOW - 20n * DAY, country: 'Ruritania' },
+  { at: NOW - DAY / 24n, country: 'Freedonia' },
+  { at: NOW - DAY / 24n, country: 'Ruritania' },
+])]]));
+
+async function rareCountries(rule: Rule, at: bigint, storeDir: string): Promise<string[]> {
+  const store = new AlertStore(storeDir);
+  try {
+    const result = await hunt({ rules: [rule], times: { at }, data: COUNTRIES, store });
+    assert.deepEqual(result.health.map((h) => h.error), [undefined]);
+    return result.runs[0]!.rows.map((r) => String(r['Country']));
+  } finally {
+    store.close();
+  }
+}
+
+function rowsOf(table: Table): unknown[][] {
+  return Array.from({ length: table.length }, (_, r) => table.columns.map((c) => c.column.get(r)));
+}
+
+test('bucketed: a country contacted often 20 days ago is not rare today; one contacted once still is; re-runs do not count twice', async () => {
+  const rule = ruleFrom(COUNTED_RULE(COUNTED));
+  const dir = tempDir();
+  // A fresh store knows nothing beyond the 2-day window: both countries look rare.
+  assert.deepEqual(await rareCountries(rule, NOW, tempDir()), ['Freedonia', 'Ruritania']);
+  // The run 19 days ago recorded its window, which held the 20-day-old connections.
+  await rareCountries(rule, NOW - 19n * DAY, dir);
+  assert.deepEqual(await rareCountries(rule, NOW, dir), ['Ruritania']);
+  // Today's run recorded today's hour; running today and 19 days ago again changes nothing.
+  const s = new FirstSeenStore(dir);
+  const before = rowsOf(s.table('Countries')!);
+  s.close();
+  await rareCountries(rule, NOW - 19n * DAY, dir);
+  assert.deepEqual(await rareCountries(rule, NOW, dir), ['Ruritania']);
+  const s2 = new FirstSeenStore(dir);
+  const table = s2.table('Countries')!;
+  const destinations = s2.table('Destinations')!;
+  s2.close();
+  assert.deepEqual(rowsOf(table), before);
+  assert.deepEqual(table.columns.map((c) => `${c.name}:${c.column.type}`), ['Country:string', 'Bucket:datetime', 'FirstSeen:datetime', 'LastSeen:datetime', 'Count:long']);
+  const hour = DAY / 24n;
+  assert.deepEqual(rowsOf(table), [
+    ['Freedonia', NOW - 20n * DAY, NOW - 20n * DAY, NOW - 20n * DAY + 2n, 3],
+    ['Freedonia', NOW - 20n * DAY + hour, NOW - 20n * DAY + hour, NOW - 20n * DAY + hour, 1],
+    ['Freedonia', NOW - hour, NOW - hour, NOW - hour, 1],
+    ['Ruritania', NOW - 20n * DAY, NOW - 20n * DAY, NOW - 20n * DAY, 1],
+    ['Ruritania', NOW - hour, NOW - hour, NOW - hour, 1],
+  ]);
+  // The second declaration is a plain first-seen table beside it.
+  assert.deepEqual(rowsOf(destinations), [['9.9.9.9', NOW - 20n * DAY, NOW - hour]]);
+});
+
+test('bucketed: a bucket recorded in part and then whole keeps the whole count, whatever the order', () => {
+  const rule = ruleFrom(COUNTED_RULE(COUNTED));
+  const at = (minutes: number): bigint => NOW + BigInt(minutes) * 600_000_000n;
+  const rows = [0, 10, 20, 30, 40, 50].map((m) => ({ at: at(m), country: 'Freedonia' }));
+  const data = memoryData(new Map([['Conn', countryConn(rows)]]));
+  const whole = { from: at(0), to: at(60) };
+  const part = { from: at(25), to: at(60) };
+  for (const order of [[part, whole, part], [whole, part], [part, part]]) {
+    const store = new FirstSeenStore();
+    const tracker = new FirstSeenTracker(store);
+    for (const w of order) assert.equal(tracker.record(rule, w, data), undefined);
+    const counts = rowsOf(store.table('Countries')!).map((r) => r[4]);
+    tracker.close();
+    assert.deepEqual(counts, [order.includes(whole) ? 6 : 3]);
+  }
+});
+
+test('property: bucket counts are the most rows any recorded window saw of the bucket, in any order and with repeats', () => {
+  const rule = ruleFrom(COUNTED_RULE(COUNTED));
+  const HOUR = DAY / 24n;
+  const minute = 600_000_000n;
+  const arbitraryRows = fc.array(fc.record({ minute: fc.integer({ min: 0, max: 5 * 60 - 1 }), country: fc.constantFrom('A', 'B') }), { maxLength: 40 });
+  const arbitraryWindows = fc.array(fc.tuple(fc.integer({ min: 0, max: 5 * 60 }), fc.integer({ min: 1, max: 5 * 60 })), { minLength: 1, maxLength: 6 });
+  fc.assert(fc.property(arbitraryRows, arbitraryWindows, (rows, windows) => {
+    const data = memoryData(new Map([['Conn', countryConn(rows.map((r) => ({ at: NOW + BigInt(r.minute) * minute, country: r.country })))]]));
+    const store = new FirstSeenStore();
+    const tracker = new FirstSeenTracker(store);
+    const expected = new Map<string, number>();
+    for (const [start, length] of windows) {
+      const w = { from: NOW + BigInt(start) * minute, to: NOW + BigInt(start + length) * minute };
+      assert.equal(tracker.record(rule, w, data), undefined);
+      const seen = new Map<string, number>();
+      for (const r of rows) {
+        const t = NOW + BigInt(r.minute) * minute;
+        if (t < w.from || t >= w.to) continue;
+        const key = `${r.country} ${(t - NOW) / HOUR}`;
+        seen.set(key, (seen.get(key) ?? 0) + 1);
+      }
+      for (const [k, n] of seen) expected.set(k, Math.max(expected.get(k) ?? 0, n));
+    }
+    const table = store.table('Countries');
+    tracker.close();
+    const got = new Map<string, number>();
+    for (const r of table === undefined ? [] : rowsOf(table)) got.set(`${r[0]} ${((r[1] as bigint) - NOW) / HOUR}`, r[4] as number);
+    assert.deepEqual(got, expected);
+  }), { numRuns: 60 });
+});
+
+test('declaration lists and buckets are checked', () => {
+  const spec = (firstSeen: string): unknown => {
+    try {
+      return firstSeenSpecs(ruleFrom(RULE(firstSeen)));
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+  assert.deepEqual(spec(COUNTED), [
+    { name: 'Countries', source: 'Conn', keys: ['Country'], bucketMs: 3_600_000 },
+    { name: 'Destinations', source: 'Conn', keys: ['DestinationIp'] },
+  ]);
+  assert.equal(spec('kqlhunt:\n  firstSeen: []'), 'kqlhunt.firstSeen must be a map with name, source and keys, or a non-empty list of them');
+  assert.equal(spec('kqlhunt:\n  firstSeen:\n    - {name: A, source: Conn, keys: [X]}\n    - {name: A, source: Conn, keys: [Y]}'), 'kqlhunt.firstSeen[1].name A is declared twice');
+  assert.equal(spec('kqlhunt:\n  firstSeen:\n    - {name: A, source: Conn, keys: [X], bucket: 10s}'), 'kqlhunt.firstSeen[0].bucket must be a duration of at least 1m such as 1h or 1d, got "10s"');
+  assert.equal(spec('kqlhunt:\n  firstSeen:\n    - {name: A, source: Conn, keys: [Count]}'), 'kqlhunt.firstSeen[0].keys cannot include Count (the table\'s own columns are Bucket, FirstSeen, LastSeen, Count)');
+});
+
+test('changing a table\'s bucket is refused rather than mixing histories', () => {
+  const store = new FirstSeenStore();
+  store.record('Dest', summary([['a', NOW - DAY, NOW]]));
+  const bucketed: Table = {
+    length: 0,
+    columns: ['DestinationIp', 'Bucket', 'FirstSeen', 'LastSeen', 'Count'].map((name, i) => ({ name, column: columnFromScalars(i === 0 ? 'string' : i === 4 ? 'long' : 'datetime', []) })),
+  };
+  assert.throws(() => store.record('Dest', bucketed, 3_600_000), /was recorded without buckets; the rule now declares it in buckets of 1h/);
+  store.close();
 });
