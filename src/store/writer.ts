@@ -5,11 +5,10 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Column } from '../kql/data/column.js';
-import { ColumnBuilder } from '../kql/exec/columns.js';
+import { UNIX_EPOCH_TICKS } from '../kql/data/column.js';
 import { currentTicksValue, coerceValue, typeOfValue } from './values.js';
-import type { ColumnSchema, Scalar, ScalarType, TableSchema } from '../kql/types.js';
-import { partsFromTicks } from '../kql/data/column.js';
+import type { ColumnSchema, ScalarType, TableSchema } from '../kql/types.js';
+import { ColumnBuffer } from './column-builders.js';
 import type { IngestSink, QuarantinedRecord, RecordSource } from '../ingest/sink.js';
 import { encodeColumn } from './column-file.js';
 import { fsyncDir, writeFileDurable } from './files.js';
@@ -47,43 +46,49 @@ export interface CommitResult {
 }
 
 const DAY_MS = 86_400_000;
+const TICKS_PER_MS = 10_000n;
 
-/** One column of a buffer: rows before the column first appeared are padded with null. */
-class PaddedBuilder {
-  readonly builder: ColumnBuilder;
-  constructor(readonly type: ScalarType) {
-    this.builder = new ColumnBuilder(type);
-  }
-  set(row: number, value: Scalar): void {
-    while (this.builder.length < row) this.builder.append(null);
-    this.builder.append(value);
-  }
-  finish(rows: number): Column {
-    while (this.builder.length < rows) this.builder.append(null);
-    return this.builder.finish();
-  }
-}
-
+/** Rows of one (table, day) not yet written: a builder per column, made when the column is first set. */
 class DayBuffer {
   rows = 0;
   values = 0;
   minMs: number | null = null;
   maxMs: number | null = null;
-  readonly columns = new Map<string, PaddedBuilder>();
+  /** By the table's column slot. */
+  readonly builders: (ColumnBuffer | undefined)[] = [];
+  /** Slots in the order this buffer first set them: the segment's column order. */
+  readonly order: number[] = [];
   constructor(readonly day: string) {}
 }
 
 interface TableState {
+  name: string;
   entry: TableEntry;
   types: Map<string, ScalarType>;
+  /** Column slot by name; slots index `columns` and the buffers' builders. */
+  slots: Map<string, number>;
+  columns: ColumnSchema[];
+  /** Slot of the time column, -1 when the table has none. */
+  timeSlot: number;
   buffers: Map<string, DayBuffer>;
+  /** The buffer the last row went to, and its UTC day start (NaN for `_nodate`/`_all`). */
+  lastBuffer: DayBuffer | undefined;
+  lastDayStart: number;
+  /**
+   * The previous row's non-null keys and their slots, position by position: rows of one parser
+   * repeat their key sequence, so most keys resolve by one pointer comparison, not a Map lookup.
+   */
+  recentKeys: string[];
+  recentSlots: number[];
+  /** Rows of the open source (the commit's per-table counts). */
+  sourceRows: number;
 }
 
 export class StoreWriter implements IngestSink {
   private committed: Manifest;
   private working: Manifest;
   private readonly tables = new Map<string, TableState>();
-  private source: (SourceInfo & { rows: number; quarantined: number; perTable: Record<string, number> }) | undefined;
+  private source: (SourceInfo & { rows: number; quarantined: number; tablesInOrder: TableState[] }) | undefined;
   /** Segment directories renamed into place but not yet in a committed manifest. */
   private written: string[] = [];
   private segmentsThisSource = 0;
@@ -94,6 +99,11 @@ export class StoreWriter implements IngestSink {
   private readonly segmentRows: number;
   private readonly maxBufferedValues: number;
   private readonly dayNames = new Map<number, string>();
+  /** The table of the previous row: rows come in long runs per table. */
+  private lastState: TableState | undefined;
+  /** One row's values and slots between resolving its keys and storing it (reused). */
+  private readonly rowValues: unknown[] = [];
+  private readonly rowSlots: number[] = [];
   /** Values the table's column type could not take (stored as null), per source. */
   badValues = 0;
 
@@ -121,7 +131,7 @@ export class StoreWriter implements IngestSink {
   beginSource(info: SourceInfo): void {
     this.assertOpen();
     if (this.source !== undefined) throw new Error(`internal: source ${this.source.file} is still open`);
-    this.source = { ...info, rows: 0, quarantined: 0, perTable: {} };
+    this.source = { ...info, rows: 0, quarantined: 0, tablesInOrder: [] };
     this.badValues = 0;
   }
 
@@ -132,66 +142,109 @@ export class StoreWriter implements IngestSink {
 
   row(table: string, row: Record<string, unknown>, _source: RecordSource): void {
     const src = this.requireSource();
-    const state = this.tableState(table, undefined, row);
-    for (const key in row) {
-      const v = row[key];
-      if (v === undefined || v === null) continue;
-      if (!state.types.has(key)) this.addColumn(state, key, typeOfValue(v));
-    }
-    const timeColumn = state.entry.timeColumn;
-    let day = '_all';
-    let ms: number | null = null;
-    if (timeColumn !== null) {
-      const t = coerceValue('datetime', row[timeColumn]);
-      if (t === undefined || t === null) day = '_nodate';
-      else {
-        ms = partsFromTicks('datetime', t as bigint).ms;
-        day = this.dayName(ms);
-      }
-    }
-    let buf = state.buffers.get(day);
-    if (buf === undefined) state.buffers.set(day, (buf = new DayBuffer(day)));
-    const r = buf.rows;
-    for (const key in row) {
-      const v = row[key];
-      if (v === undefined || v === null) continue;
-      const type = state.types.get(key)!;
-      const converted = coerceValue(type, v);
-      if (converted === undefined) { this.badValues++; continue; }
-      if (converted === null) continue;
-      let col = buf.columns.get(key);
-      if (col === undefined) buf.columns.set(key, (col = new PaddedBuilder(type)));
-      col.set(r, converted);
-      buf.values++;
-      this.buffered++;
-    }
-    buf.rows++;
-    if (ms !== null) {
-      if (buf.minMs === null || ms < buf.minMs) buf.minMs = ms;
-      if (buf.maxMs === null || ms > buf.maxMs) buf.maxMs = ms;
-    }
+    const last = this.lastState;
+    const state = last !== undefined && last.name === table ? last : this.tableState(table, undefined, row);
+    this.lastState = state;
+    this.append(state, row);
     src.rows++;
-    src.perTable[table] = (src.perTable[table] ?? 0) + 1;
-    if (buf.rows >= this.segmentRows) this.cut(table, state, buf);
-    else if (this.buffered > this.maxBufferedValues) this.cutLargest();
+    if (state.sourceRows++ === 0) src.tablesInOrder.push(state);
   }
 
   quarantine(q: QuarantinedRecord): void {
     const src = this.requireSource();
     this.schema(QUARANTINE_TABLE, QUARANTINE_SCHEMA);
-    this.row(QUARANTINE_TABLE, quarantineRow(q, this.ingestTime), q);
-    // row() counted it as a row of the Quarantine table; the summary counts it apart.
-    src.rows--;
-    src.perTable[QUARANTINE_TABLE]!--;
-    if (src.perTable[QUARANTINE_TABLE] === 0) delete src.perTable[QUARANTINE_TABLE];
+    const state = this.tableState(QUARANTINE_TABLE);
+    this.append(state, quarantineRow(q, this.ingestTime));
     src.quarantined++;
+  }
+
+  /** Buffers one row: new columns join the table's schema, values go to their (table, day) buffer. */
+  private append(state: TableState, row: Record<string, unknown>): void {
+    const values = this.rowValues;
+    const slots = this.rowSlots;
+    const recentKeys = state.recentKeys;
+    const recentSlots = state.recentSlots;
+    let n = 0;
+    let time: unknown = null;
+    for (const key in row) {
+      const v = row[key];
+      if (v === undefined || v === null) continue;
+      let slot: number;
+      if (recentKeys[n] === key) slot = recentSlots[n]!;
+      else {
+        slot = state.slots.get(key) ?? this.addColumn(state, key, typeOfValue(v));
+        recentKeys[n] = key;
+        recentSlots[n] = slot;
+      }
+      if (slot === state.timeSlot) time = v;
+      slots[n] = slot;
+      values[n++] = v;
+    }
+
+    let buf: DayBuffer;
+    let ms = 0;
+    let sub = 0;
+    let dated = false;
+    if (state.timeSlot < 0) buf = this.buffer(state, '_all', NaN);
+    else {
+      const t = typeof time === 'bigint' ? time : coerceValue('datetime', time);
+      if (typeof t !== 'bigint') buf = this.buffer(state, '_nodate', NaN);
+      else {
+        const since = t - UNIX_EPOCH_TICKS;
+        const whole = since / TICKS_PER_MS;
+        let rest = since - whole * TICKS_PER_MS;
+        ms = Number(whole);
+        if (rest < 0n) { rest += TICKS_PER_MS; ms -= 1; }
+        sub = Number(rest);
+        dated = true;
+        const dayStart = Math.floor(ms / DAY_MS) * DAY_MS;
+        buf = state.lastBuffer !== undefined && state.lastDayStart === dayStart
+          ? state.lastBuffer : this.buffer(state, this.dayName(dayStart), dayStart);
+      }
+    }
+
+    const r = buf.rows;
+    const builders = buf.builders;
+    let stored = 0;
+    for (let i = 0; i < n; i++) {
+      const slot = slots[i]!;
+      let b = builders[slot];
+      if (b === undefined) {
+        b = builders[slot] = new ColumnBuffer(state.columns[slot]!.type);
+        buf.order.push(slot);
+      }
+      // The row's time was split above: its ticks are converted once per row, whichever datetime columns hold it.
+      const v = values[i];
+      if (dated && v === time && b.type === 'datetime') {
+        b.addParts(r, ms, sub);
+        stored++;
+      } else if (b.add(r, v)) stored++;
+      else this.badValues++;
+    }
+    buf.rows = r + 1;
+    buf.values += stored;
+    this.buffered += stored;
+    if (dated) {
+      if (buf.minMs === null || ms < buf.minMs) buf.minMs = ms;
+      if (buf.maxMs === null || ms > buf.maxMs) buf.maxMs = ms;
+    }
+    if (buf.rows >= this.segmentRows) this.cut(state, buf);
+    else if (this.buffered > this.maxBufferedValues) this.cutLargest();
+  }
+
+  private buffer(state: TableState, day: string, dayStart: number): DayBuffer {
+    let buf = state.buffers.get(day);
+    if (buf === undefined) state.buffers.set(day, (buf = new DayBuffer(day)));
+    state.lastBuffer = buf;
+    state.lastDayStart = dayStart;
+    return buf;
   }
 
   /** Writes what is buffered and makes the source's rows visible, atomically. */
   commitSource(): CommitResult {
     const src = this.requireSource();
-    for (const [table, state] of this.tables) {
-      for (const buf of [...state.buffers.values()]) if (buf.rows > 0) this.cut(table, state, buf);
+    for (const state of this.tables.values()) {
+      for (const buf of [...state.buffers.values()]) if (buf.rows > 0) this.cut(state, buf);
     }
     const entry: SourceEntry = {
       file: src.file, size: src.size, sha256: src.sha256, ingestedAt: this.ingestedAt, rows: src.rows, quarantined: src.quarantined,
@@ -204,7 +257,12 @@ export class StoreWriter implements IngestSink {
     this.working = structuredClone(this.committed);
     this.rebindTables();
     this.onCommit(this.committed);
-    const result: CommitResult = { rows: src.rows, quarantined: src.quarantined, tables: { ...src.perTable }, segments: this.segmentsThisSource };
+    const tables: Record<string, number> = {};
+    for (const state of src.tablesInOrder) {
+      tables[state.name] = state.sourceRows;
+      state.sourceRows = 0;
+    }
+    const result: CommitResult = { rows: src.rows, quarantined: src.quarantined, tables, segments: this.segmentsThisSource };
     this.written = [];
     this.segmentsThisSource = 0;
     this.source = undefined;
@@ -219,6 +277,7 @@ export class StoreWriter implements IngestSink {
     this.source = undefined;
     this.working = structuredClone(this.committed);
     this.tables.clear();
+    this.lastState = undefined;
     this.buffered = 0;
   }
 
@@ -253,22 +312,36 @@ export class StoreWriter implements IngestSink {
       entry = { schema: [], timeColumn: chooseTimeColumn(announced, firstRow), segments: [] };
       this.working.tables[table] = entry;
     }
-    state = { entry, types: new Map(entry.schema.map((c) => [c.name, c.type])), buffers: new Map() };
+    state = {
+      name: table, entry, types: new Map(), slots: new Map(), columns: [], timeSlot: -1, buffers: new Map(),
+      lastBuffer: undefined, lastDayStart: NaN, recentKeys: [], recentSlots: [], sourceRows: 0,
+    };
+    for (const c of entry.schema) this.slotFor(state, c.name, c.type);
     this.tables.set(table, state);
     return state;
   }
 
-  private addColumn(state: TableState, name: string, type: ScalarType): void {
-    if (state.types.has(name)) return;
+  /** The column's slot in the writer's state (the manifest's schema is the caller's business). */
+  private slotFor(state: TableState, name: string, type: ScalarType): number {
+    const slot = state.columns.length;
+    state.columns.push({ name, type });
+    state.slots.set(name, slot);
     state.types.set(name, type);
+    if (name === state.entry.timeColumn) state.timeSlot = slot;
+    return slot;
+  }
+
+  private addColumn(state: TableState, name: string, type: ScalarType): number {
+    const known = state.slots.get(name);
+    if (known !== undefined) return known;
     state.entry.schema.push({ name, type });
     if (state.entry.timeColumn === null && type === 'datetime' && state.entry.segments.length === 0 && !anyRows(state)) {
       state.entry.timeColumn = name;
     }
+    return this.slotFor(state, name, type);
   }
 
-  private dayName(ms: number): string {
-    const start = Math.floor(ms / DAY_MS) * DAY_MS;
+  private dayName(start: number): string {
     let name = this.dayNames.get(start);
     if (name === undefined) {
       name = new Date(start).toISOString().slice(0, 10);
@@ -278,24 +351,26 @@ export class StoreWriter implements IngestSink {
   }
 
   private cutLargest(): void {
-    let best: { table: string; state: TableState; buf: DayBuffer } | undefined;
-    for (const [table, state] of this.tables) {
-      for (const buf of state.buffers.values()) if (best === undefined || buf.values > best.buf.values) best = { table, state, buf };
+    let best: { state: TableState; buf: DayBuffer } | undefined;
+    for (const state of this.tables.values()) {
+      for (const buf of state.buffers.values()) if (best === undefined || buf.values > best.buf.values) best = { state, buf };
     }
-    if (best !== undefined && best.buf.rows > 0) this.cut(best.table, best.state, best.buf);
+    if (best !== undefined && best.buf.rows > 0) this.cut(best.state, best.buf);
   }
 
   /** Writes a buffer as a segment: into .tmp, durable, then renamed into its partition. */
-  private cut(table: string, state: TableState, buf: DayBuffer): void {
+  private cut(state: TableState, buf: DayBuffer): void {
+    const table = state.name;
     state.buffers.delete(buf.day);
+    if (state.lastBuffer === buf) state.lastBuffer = undefined;
     this.buffered -= buf.values;
     const id = `${Date.now().toString(36)}-${process.pid.toString(36)}-${crypto.randomBytes(4).toString('hex')}`;
-    const columns: ColumnSchema[] = [...buf.columns.entries()].map(([name, b]) => ({ name, type: b.type }));
+    const columns: ColumnSchema[] = buf.order.map((slot) => ({ ...state.columns[slot]! }));
     const tmp = path.join(this.dir, '.tmp', id);
     fs.mkdirSync(tmp, { recursive: true });
     let bytes = 0;
-    [...buf.columns.values()].forEach((b, i) => {
-      const data = encodeColumn(b.finish(buf.rows));
+    buf.order.forEach((slot, i) => {
+      const data = encodeColumn(buf.builders[slot]!.finish(buf.rows));
       bytes += data.byteLength;
       writeFileDurable(path.join(tmp, `c${i}.col`), data);
     });
