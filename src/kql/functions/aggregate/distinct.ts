@@ -9,26 +9,15 @@ import {
 import { KqlError, type DynamicValue } from '../../types.js';
 import type { AggregateFunctionDef, ArgInfo, GroupedAggregator } from '../registry.js';
 import { hashNumber, hashString, hashTicks, packHash, type Hash64 } from '../sketch/hash.js';
-import { DEFAULT_ACCURACY, HyperLogLog, PRECISION_BY_ACCURACY } from '../sketch/hll.js';
+import {
+  DEFAULT_ACCURACY, HyperLogLog, PRECISION_BY_ACCURACY, SLOT_RANK_BITS, SLOT_RANK_MASK, estimateFromHistogram, exactLimitFor, registerSlot,
+} from '../sketch/hll.js';
 import { BOOL_PARAM, argColumn, intConstant } from './common.js';
+import { GroupedCodes } from './grouped-codes.js';
+import { NULL_CODE, StringCodeSpace } from './string-codes.js';
 import { dynamicResult, growArray, numberResult, predicateValues } from './state.js';
 
 const scratch: Hash64 = { high: 0, low: 0 };
-const dictHashes = new WeakMap<string[], Float64Array>();
-
-/** Packed 53-bit hashes of every string in a dictionary, computed once per dictionary. */
-function hashesOfDict(dict: string[]): Float64Array {
-  let hashes = dictHashes.get(dict);
-  if (hashes !== undefined && hashes.length === dict.length) return hashes;
-  hashes = new Float64Array(dict.length);
-  for (let i = 0; i < dict.length; i++) {
-    hashString(dict[i]!, scratch);
-    hashes[i] = packHash(scratch);
-  }
-  dictHashes.set(dict, hashes);
-  return hashes;
-}
-
 /** A dynamic value hashes by its JSON text: equal JSON, equal value (as ADX compares dynamics). */
 function hashDynamic(v: DynamicValue): number {
   if (typeof v === 'number') hashNumber(v, scratch);
@@ -37,15 +26,15 @@ function hashDynamic(v: DynamicValue): number {
   return packHash(scratch);
 }
 
-/** The packed hash of every row of a batch; NaN marks rows that are null (or filtered out). */
-export function packedHashes(col: Column, pass: Uint8Array | null, reuse?: Float64Array): Float64Array {
+/**
+ * The packed hash of every row of a batch of a non-string column (strings go through their
+ * dictionary codes instead); NaN marks rows that are null (or filtered out).
+ */
+function packedHashes(col: Column, pass: Uint8Array | null, reuse?: Float64Array): Float64Array {
   const n = col.length;
   const out = reuse !== undefined && reuse.length >= n ? reuse.subarray(0, n) : new Float64Array(n);
   if (col instanceof StringColumn) {
-    const hashes = hashesOfDict(col.dict);
-    const codes = col.codes;
-    const nullCode = col.type === 'guid' ? col.dict.indexOf('') : -1;
-    for (let r = 0; r < n; r++) out[r] = codes[r] === nullCode ? NaN : hashes[codes[r]!]!;
+    throw new KqlError('internal: string columns are counted by their dictionary codes');
   } else if (col instanceof NumberColumn || col instanceof BoolColumn) {
     const v = col.values, nulls = col.nulls;
     for (let r = 0; r < n; r++) {
@@ -79,8 +68,20 @@ type SketchOutput = 'count' | 'sketch';
  */
 const PENDING_CAPACITY = 1 << 20;
 
+/**
+ * (group, code) pairs collected before they are folded into sketches: 8 bytes each, so at most
+ * 128 MB. Inputs up to this size are counted in one pass at the end without building sketches:
+ * exactly while a group's distinct count is within the exact limit, from registers past it.
+ */
+export const dcountTuning = { codeCapacity: 1 << 24 };
+
+
 class HllAggregator implements GroupedAggregator {
   private readonly sketches: (HyperLogLog | null)[] = [];
+  private numGroups = 0;
+  private readonly exactLimit: number;
+
+  // Hash path (numbers, datetimes, dynamics): packed hashes buffered per batch.
   private lastKey = new Float64Array(0);
   private pendingGroups: Int32Array | null = null;
   private pendingKeys: Float64Array | null = null;
@@ -88,19 +89,69 @@ class HllAggregator implements GroupedAggregator {
   private batchKeys: Float64Array | undefined = undefined;
   private sortedKeys: Float64Array | null = null;
   private pendingCount = 0;
-  private numGroups = 0;
+
+  // Code path (strings and guids): every distinct string gets a code of this aggregator's own,
+  // whatever dictionary it arrives in, with its packed hash.
+  private readonly codes = new GroupedCodes();
+  private readonly space = new StringCodeSpace();
+  /** Each code's register slot in a dense sketch of precision p (hll.ts registerSlot), filled on demand. */
+  private codeSlots = new Int32Array(0);
+  private slotsKnown = 0;
+  private lastCode = new Int32Array(0);
+  private batchCodes = new Int32Array(0);
+  /** Final counts of the groups that ended without a sketch. */
+  private counts = new Float64Array(0);
 
   constructor(
     private readonly fn: string,
     private readonly p: number,
     private readonly predicateArg: number,
     private readonly output: SketchOutput,
-  ) {}
+  ) {
+    this.exactLimit = exactLimitFor(p);
+  }
 
   update(ids: Int32Array, numGroups: number, args: Column[]): void {
     const col = argColumn(args, 0, this.fn);
     this.ensureGroups(numGroups);
     const pass = this.predicateArg < 0 ? null : predicateValues(args[this.predicateArg], this.fn);
+    if (col instanceof StringColumn) this.updateCodes(ids, col, pass);
+    else this.updateHashes(ids, col, pass);
+  }
+
+  private updateCodes(ids: Int32Array, col: StringColumn, pass: Uint8Array | null): void {
+    const n = ids.length;
+    if (this.codes.size + n > dcountTuning.codeCapacity) this.flushCodes(false);
+    const mapped = this.batchCodes.length >= n ? this.batchCodes : (this.batchCodes = new Int32Array(n));
+    this.space.map(col, mapped);
+    const lastCode = this.lastCode;
+    for (let r = 0; r < n; r++) {
+      const code = mapped[r]!;
+      const g = ids[r]!;
+      // Runs of one value are common (sorted or repeated input); keep one of each run.
+      if (code === lastCode[g] || (pass !== null && pass[r] === 0)) mapped[r] = NULL_CODE;
+      else lastCode[g] = code;
+    }
+    this.codes.pushBatch(ids, mapped, n);
+  }
+
+  /** Register slots for every code of the space so far. */
+  private slots(): Int32Array {
+    const size = this.space.size;
+    if (this.slotsKnown < size) {
+      if (this.codeSlots.length < size) {
+        const grown = new Int32Array(Math.max(size, this.codeSlots.length * 2));
+        grown.set(this.codeSlots.subarray(0, this.slotsKnown));
+        this.codeSlots = grown;
+      }
+      const hashes = this.space.hashes;
+      for (let code = this.slotsKnown; code < size; code++) this.codeSlots[code] = registerSlot(hashes[code]!, this.p);
+      this.slotsKnown = size;
+    }
+    return this.codeSlots;
+  }
+
+  private updateHashes(ids: Int32Array, col: Column, pass: Uint8Array | null): void {
     const keys = packedHashes(col, pass, this.batchKeys);
     if (keys.buffer !== this.batchKeys?.buffer) this.batchKeys = keys;
     if (this.pendingGroups === null) {
@@ -117,7 +168,7 @@ class HllAggregator implements GroupedAggregator {
       lastKey[g] = key;
       if (count === PENDING_CAPACITY) {
         this.pendingCount = count;
-        this.flush();
+        this.flushHashes();
         count = 0;
       }
       groups[count] = g;
@@ -131,15 +182,23 @@ class HllAggregator implements GroupedAggregator {
     if (numGroups <= this.numGroups) return;
     growArray(this.sketches, numGroups, () => null);
     if (numGroups > this.lastKey.length) {
-      const grown = new Float64Array(Math.max(numGroups, this.lastKey.length * 2)).fill(NaN);
-      grown.set(this.lastKey);
-      this.lastKey = grown;
+      const capacity = Math.max(numGroups, this.lastKey.length * 2);
+      const grownKeys = new Float64Array(capacity).fill(NaN);
+      grownKeys.set(this.lastKey);
+      this.lastKey = grownKeys;
+      const grownCodes = new Int32Array(capacity).fill(-1);
+      grownCodes.set(this.lastCode);
+      this.lastCode = grownCodes;
     }
     this.numGroups = numGroups;
   }
 
+  private sketchOf(g: number): HyperLogLog {
+    return this.sketches[g] ?? (this.sketches[g] = new HyperLogLog(this.p));
+  }
+
   /** Counting-sorts the buffered pairs by group, then hands each group its keys in one run. */
-  private flush(): void {
+  private flushHashes(): void {
     const n = this.pendingCount;
     if (n === 0) return;
     const groups = this.pendingGroups!, keys = this.pendingKeys!;
@@ -150,29 +209,100 @@ class HllAggregator implements GroupedAggregator {
     const cursor = starts.slice(0, numGroups);
     const sorted = this.sortedKeys ?? (this.sortedKeys = new Float64Array(PENDING_CAPACITY));
     for (let i = 0; i < n; i++) sorted[cursor[groups[i]!]!++] = keys[i]!;
-    const sketches = this.sketches;
     for (let g = 0; g < numGroups; g++) {
       const from = starts[g]!, to = starts[g + 1]!;
-      if (from === to) continue;
-      const sketch = sketches[g] ?? (sketches[g] = new HyperLogLog(this.p));
-      sketch.addPackedRange(sorted, from, to);
+      if (from !== to) this.sketchOf(g).addPackedRange(sorted, from, to);
     }
     this.pendingCount = 0;
   }
 
+  /**
+   * Folds the collected pairs in, group by group. On the last flush of a count, a group with no
+   * sketch yet is counted directly, as its sketch would count it: exactly while its distinct
+   * values are within the exact limit, otherwise from registers filled from all its codes
+   * (duplicates cannot change a register maximum, so they need no removal). Every other group's
+   * distinct values go into its sketch.
+   */
+  private flushCodes(last: boolean): void {
+    const grouped = this.codes;
+    if (grouped.size === 0) return;
+    const stamps = new Int32Array(this.space.size);
+    const direct = last && this.output === 'count';
+    if (direct && this.counts.length < this.numGroups) {
+      const grown = new Float64Array(this.numGroups);
+      grown.set(this.counts);
+      this.counts = grown;
+    }
+    const counts = this.counts, limit = this.exactLimit, p = this.p;
+    const codeHashes = this.space.hashes;
+    let slots: Int32Array | null = null;
+    let registers: Uint8Array | null = null;
+    const histogram = new Float64Array(64 - p + 2);
+    let hashes = new Float64Array(1024);
+    grouped.forEachGroup(this.numGroups, (g, codes, from, to) => {
+      // Group numbers + 1 are distinct stamps within one flush; the array is fresh each flush.
+      const stamp = g + 1;
+      if (direct && this.sketches[g] === null) {
+        let distinct = 0;
+        for (let i = from; i < to && distinct <= limit; i++) {
+          const code = codes[i]!;
+          if (stamps[code] === stamp) continue;
+          stamps[code] = stamp;
+          distinct++;
+        }
+        if (distinct <= limit) {
+          counts[g] = distinct;
+          return;
+        }
+        registers = registers === null ? new Uint8Array(1 << p) : registers.fill(0);
+        histogram.fill(0);
+        histogram[0] = 1 << p;
+        slots ??= this.slots();
+        for (let i = from; i < to; i++) {
+          const slot = slots[codes[i]!]!;
+          const index = slot >>> SLOT_RANK_BITS, rank = slot & SLOT_RANK_MASK;
+          const held = registers[index]!;
+          if (rank <= held) continue;
+          registers[index] = rank;
+          histogram[held]!--;
+          histogram[rank]!++;
+        }
+        counts[g] = Math.round(estimateFromHistogram(histogram, p));
+        return;
+      }
+      if (hashes.length < to - from) hashes = new Float64Array(Math.max(to - from, hashes.length * 2));
+      let distinct = 0;
+      for (let i = from; i < to; i++) {
+        const code = codes[i]!;
+        if (stamps[code] === stamp) continue;
+        stamps[code] = stamp;
+        hashes[distinct++] = codeHashes[code]!;
+      }
+      this.sketchOf(g).addPackedRange(hashes, 0, distinct);
+    });
+    grouped.clear();
+    this.lastCode.fill(-1);
+  }
+
   finish(numGroups: number): Column {
     this.ensureGroups(numGroups);
-    this.flush();
+    this.flushHashes();
+    this.flushCodes(true);
     // The buffers are only needed while rows arrive.
     this.pendingGroups = null;
     this.pendingKeys = null;
     this.sortedKeys = null;
     this.batchKeys = undefined;
+    this.codes.release();
+    this.batchCodes = new Int32Array(0);
     if (this.output === 'sketch') {
       return dynamicResult(this.sketches.map((s) => (s === null ? null : s.toDynamic())), numGroups);
     }
     const out = new Float64Array(numGroups);
-    for (let g = 0; g < numGroups; g++) out[g] = this.sketches[g]?.estimate() ?? 0;
+    for (let g = 0; g < numGroups; g++) {
+      const sketch = this.sketches[g];
+      out[g] = sketch != null ? sketch.estimate() : g < this.counts.length ? this.counts[g]! : 0;
+    }
     return numberResult('long', out, numGroups, null);
   }
 }

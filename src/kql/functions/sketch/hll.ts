@@ -23,7 +23,7 @@ export const PRECISION_BY_ACCURACY: readonly number[] = [12, 14, 16, 17, 18];
 export const EXACT_LIMIT_BY_ACCURACY: readonly number[] = [1000, 1000, 8000, 8000, 8000];
 export const DEFAULT_ACCURACY = 1;
 
-function exactLimitFor(p: number): number {
+export function exactLimitFor(p: number): number {
   const level = PRECISION_BY_ACCURACY.indexOf(p);
   return EXACT_LIMIT_BY_ACCURACY[level < 0 ? DEFAULT_ACCURACY : level]!;
 }
@@ -147,11 +147,8 @@ export class HyperLogLog {
   }
 
   private addToRegisters(key: number): void {
-    unpackHash(key, scratch);
-    const p = this.p;
-    const index = scratch.high >>> (32 - p);
-    const rest = (scratch.high << p) >>> 0;
-    const rank = rest !== 0 ? Math.clz32(rest) + 1 : 32 - p + Math.clz32(scratch.low) + 1;
+    const slot = registerSlot(key, this.p);
+    const index = slot >>> SLOT_RANK_BITS, rank = slot & SLOT_RANK_MASK;
     const registers = this.registers!;
     if (rank > registers[index]!) registers[index] = rank;
   }
@@ -247,6 +244,22 @@ export class HyperLogLog {
 
 const scratch: Hash64 = { high: 0, low: 0 };
 
+export const SLOT_RANK_BITS = 6;
+export const SLOT_RANK_MASK = (1 << SLOT_RANK_BITS) - 1;
+
+/**
+ * Where a packed hash lands in a dense sketch of precision p: register index << SLOT_RANK_BITS
+ * | rank (the position of the first 1 bit after the index bits; at most 64 - p + 1). Callers
+ * that see a value many times compute this once per value.
+ */
+export function registerSlot(key: number, p: number): number {
+  unpackHash(key, scratch);
+  const index = scratch.high >>> (32 - p);
+  const rest = (scratch.high << p) >>> 0;
+  const rank = rest !== 0 ? Math.clz32(rest) + 1 : 32 - p + Math.clz32(scratch.low) + 1;
+  return (index << SLOT_RANK_BITS) | rank;
+}
+
 function sigma(x: number): number {
   if (x === 1) return Infinity;
   let y = 1, z = x, previous: number;
@@ -275,10 +288,20 @@ const ALPHA_INFINITY = 0.5 / Math.LN2;
 
 /** Ertl (2017), algorithm 6, for a 64-bit hash: q = 64 - p rank bits, registers in 0..q+1. */
 export function improvedEstimate(registers: Uint8Array, p: number): number {
-  const m = registers.length;
+  const histogram = new Float64Array(64 - p + 2);
+  // Ranks never exceed q + 1 (registerSlot), so every register has a histogram cell.
+  for (let i = 0; i < registers.length; i++) histogram[registers[i]!]!++;
+  return estimateFromHistogram(histogram, p);
+}
+
+/**
+ * The estimate from a histogram of register values (histogram[k] registers hold k), which
+ * callers updating registers one value at a time can keep as they go instead of scanning
+ * 2^p registers.
+ */
+export function estimateFromHistogram(histogram: Float64Array, p: number): number {
+  const m = 2 ** p;
   const q = 64 - p;
-  const histogram = new Float64Array(q + 2);
-  for (let i = 0; i < m; i++) histogram[Math.min(registers[i]!, q + 1)]!++;
   let z = m * tau(1 - histogram[q + 1]! / m);
   for (let k = q; k >= 1; k--) z = 0.5 * (z + histogram[k]!);
   z += m * sigma(histogram[0]! / m);
