@@ -2,7 +2,7 @@
 // Cell text comes from the values module so every surface shows values the same way.
 
 import type { Table } from '../kql/data/column.js';
-import type { ColumnSchema, ScalarType } from '../kql/types.js';
+import { dynamicNumber, type ColumnSchema, type DynamicValue, type ScalarType } from '../kql/types.js';
 import { formatScalar, toJsonValue } from '../kql/values/format.js';
 
 export type OutputFormat = 'table' | 'json' | 'csv' | 'ndjson';
@@ -50,11 +50,15 @@ const SPARK_LEVELS = '▁▂▃▄▅▆▇█';
 function numericSeries(value: unknown): (number | null)[] | null {
   if (!Array.isArray(value) || value.length < SERIES_SUMMARY_MIN_LENGTH) return null;
   let numbers = 0;
-  for (const v of value) {
-    if (typeof v === 'number') numbers++;
+  const series = new Array<number | null>(value.length);
+  for (let i = 0; i < value.length; i++) {
+    const v = value[i] as DynamicValue;
+    const x = dynamicNumber(v);
+    if (x !== null) numbers++;
     else if (v !== null) return null;
+    series[i] = x;
   }
-  return numbers > 0 ? (value as (number | null)[]) : null;
+  return numbers > 0 ? series : null;
 }
 
 /** Two significant digits at most, exponent form for large or tiny magnitudes: a summary, not a value. */

@@ -50,7 +50,9 @@ export function typeFromName(name: string): ScalarType | undefined {
 
 /**
  * A dynamic value. Arrays and property bags are plain JS arrays and objects.
- * Numbers that are integers are treated as long, others as real (gettype()).
+ * A plain number that is whole and within ±2^53 is a long; any other plain number is a real.
+ * A whole-valued real (ADX's `1.0`) is a WholeReal, so that it keeps its type (gettype,
+ * `[1.0]` in JSON text, series results) while longs and fractional reals stay plain numbers.
  * datetime/timespan/guid values placed into dynamic are stored as their
  * ADX string forms, as ADX serialises them to JSON (documented divergence:
  * ADX keeps the original type tag inside the dynamic value).
@@ -59,9 +61,68 @@ export type DynamicValue =
   | null
   | boolean
   | number
+  | WholeReal
   | string
   | DynamicValue[]
   | { [key: string]: DynamicValue };
+
+const MAX_EXACT_LONG = 2 ** 53;
+
+/**
+ * A real inside a dynamic value whose value is whole and within ±2^53, where a plain number
+ * would read as a long. Immutable; build with realToDynamic, never compare with `===`.
+ * JSON.stringify writes the bare number, so JSON-text keys treat 1.0 and 1 as equal, as
+ * ADX's `==` does.
+ */
+export class WholeReal {
+  // Only so that code written before WholeReal existed, which indexes any non-array object
+  // as a property bag, keeps compiling. A WholeReal is no bag: test isWholeReal first.
+  readonly [key: string]: DynamicValue;
+
+  private constructor(readonly value: number) {}
+
+  // Series of reals are full of small whole values (zero-filled make-series bins, counts
+  // averaged, rounded results): sharing these spares an allocation per element.
+  private static readonly SMALL_MIN = -128;
+  private static readonly SMALL: readonly WholeReal[] = Array.from({ length: 1024 + 128 }, (_, i) => new WholeReal(i - 128));
+
+  /** Callers use realToDynamic, which decides when a number needs wrapping. */
+  static of(value: number): WholeReal {
+    const i = value - WholeReal.SMALL_MIN;
+    return i >= 0 && i < WholeReal.SMALL.length && !Object.is(value, -0) ? WholeReal.SMALL[i]! : new WholeReal(value);
+  }
+}
+
+// On the prototype rather than as a method: a method would not fit the index signature.
+Object.defineProperty(WholeReal.prototype, 'toJSON', {
+  value(this: WholeReal): number { return this.value; },
+});
+
+export function isWholeReal(v: unknown): v is WholeReal {
+  return v instanceof WholeReal;
+}
+
+/** A real as a dynamic element: wrapped when a plain number would read as a long. */
+export function realToDynamic(x: number): number | WholeReal {
+  return Number.isInteger(x) && x <= MAX_EXACT_LONG && x >= -MAX_EXACT_LONG ? WholeReal.of(x) : x;
+}
+
+/** Whether a dynamic value is a real number: a WholeReal, or a plain number that is no long. */
+export function isDynamicReal(v: DynamicValue | undefined): boolean {
+  if (typeof v === 'number') return !(Number.isInteger(v) && v <= MAX_EXACT_LONG && v >= -MAX_EXACT_LONG);
+  return v instanceof WholeReal;
+}
+
+/** The number a dynamic value holds (long or real), or null when it is not a number. */
+export function dynamicNumber(v: DynamicValue | undefined): number | null {
+  if (typeof v === 'number') return v;
+  return v instanceof WholeReal ? v.value : null;
+}
+
+/** A scalar with a top-level WholeReal replaced by its number: for code that wants a JS number. */
+export function unwrapWholeReal<T>(v: T): T | number {
+  return v instanceof WholeReal ? v.value : v;
+}
 
 export type Scalar = null | boolean | number | string | bigint | DynamicValue;
 

@@ -6,6 +6,7 @@ import { columnFromScalars } from '../../src/kql/exec/columns.js';
 import { query, type QueryOptions, type QueryResult } from '../../src/kql/index.js';
 import type { Scalar, ScalarType } from '../../src/kql/types.js';
 import { formatScalar } from '../../src/kql/values/format.js';
+import { plainNumbers } from '../functions/scalar-call.js';
 import { parseDatetimeLiteral } from '../../src/kql/values/datetime.js';
 
 /** 2024-01-01T00:00:00Z: a fixed now() so goldens do not depend on the clock. */
@@ -33,7 +34,11 @@ export function run(text: string, tables: Record<string, Table> = {}, extra: Par
   return query(text, { tables: new Map(Object.entries(tables)), now: NOW, ...extra });
 }
 
-/** Result cells as plain JS: datetime/timespan/guid in ADX text form, others as-is. */
+/**
+ * Result cells as plain JS: datetime/timespan/guid in ADX text form, others as-is, except that a
+ * whole real inside dynamic reads as its number (plainNumbers): these goldens check values; the
+ * typing of dynamic numbers is checked through their text (test/values/whole-real.test.ts).
+ */
 export function rows(r: QueryResult): unknown[][] {
   const out: unknown[][] = [];
   for (let i = 0; i < r.table.length; i++) {
@@ -41,7 +46,7 @@ export function rows(r: QueryResult): unknown[][] {
       const v = c.column.get(i);
       if (v === null) return null;
       if (c.column.type === 'datetime' || c.column.type === 'timespan') return formatScalar(c.column.type, v);
-      return v;
+      return c.column.type === 'dynamic' ? plainNumbers(v) : v;
     }));
   }
   return out;

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import {
   aggregateValues, arg, bools, constant, dynamics, numbers, runAggregate, strings, ticks,
 } from './aggregate-harness.js';
+import { realToDynamic } from '../../src/kql/types.js';
 
 const shapes = ['triangle', 'square', 'rectangle', 'pentagon', 'hexagon', 'heptagon', 'octagon', 'nonagon', 'decagon'];
 const sides = [3, 4, 4, 5, 6, 7, 8, 9, 10];
@@ -138,7 +139,7 @@ test('nulls are ignored by sum and avg but counted by count (summarize docs)', (
   assert.deepEqual(aggregateValues('sum', [arg('real')], [y], ids), [15]);
   assert.deepEqual(aggregateValues('avg', [arg('real')], [y], ids), [5]);
   assert.deepEqual(aggregateValues('count', [arg('real')], [numbers('real', [null, 5])], [0, 0]), [2]);
-  assert.deepEqual(aggregateValues('make_set', [arg('real')], [numbers('real', [null, 5])], [0, 0]), [[5]]);
+  assert.deepEqual(aggregateValues('make_set', [arg('real')], [numbers('real', [null, 5])], [0, 0]), [[realToDynamic(5)]]);
 });
 
 test('count, countif, sum, sumif, avg, avgif by group', () => {

@@ -1,7 +1,23 @@
 // Calls a scalar function definition the way the executor does, for unit tests.
 import assert from 'node:assert/strict';
 import type { ArgInfo, CallContext, ScalarFunctionDef } from '../../src/kql/functions/registry.js';
-import type { Scalar, ScalarType } from '../../src/kql/types.js';
+import { WholeReal, type DynamicValue, type Scalar, type ScalarType } from '../../src/kql/types.js';
+
+/**
+ * A result with every whole real (WholeReal, `1.0`) read as its number: most function tests
+ * check values; the real/long typing of dynamic numbers has its own tests
+ * (test/values/whole-real.test.ts), which use callTyped.
+ */
+export function plainNumbers(v: Scalar): Scalar {
+  if (v instanceof WholeReal) return v.value;
+  if (Array.isArray(v)) return v.map((e) => plainNumbers(e) as DynamicValue);
+  if (v !== null && typeof v === 'object') {
+    const out: { [key: string]: DynamicValue } = {};
+    for (const k of Object.keys(v)) out[k] = plainNumbers(v[k]!) as DynamicValue;
+    return out;
+  }
+  return v;
+}
 
 function inferType(v: Scalar): ScalarType {
   switch (typeof v) {
@@ -33,8 +49,8 @@ export function makeCaller(defs: readonly ScalarFunctionDef[]) {
     assert.ok(d, `function ${name} is defined`);
     return d;
   };
-  /** Calls name(args...) with a fresh call-site cache. */
-  const call = (name: string, ...raw: (Scalar | TypedArg)[]): Scalar => {
+  /** Calls name(args...) with a fresh call-site cache; the result keeps whole reals typed. */
+  const callTyped = (name: string, ...raw: (Scalar | TypedArg)[]): Scalar => {
     const d = def(name);
     assert.ok(d.impl, `function ${name} has an implementation`);
     const args = raw.map((a) => (isTyped(a) ? a.value : a));
@@ -42,10 +58,12 @@ export function makeCaller(defs: readonly ScalarFunctionDef[]) {
     const ctx: CallContext = { now: 0n, cache: new Map(), args: infos };
     return d.impl(args, ctx);
   };
+  /** callTyped with whole reals read as numbers (plainNumbers). */
+  const call = (name: string, ...raw: (Scalar | TypedArg)[]): Scalar => plainNumbers(callTyped(name, ...raw));
   /** The return type the checker would compute for arguments of these types. */
   const returnType = (name: string, ...infos: ArgInfo[]): string => {
     const d = def(name);
     return typeof d.returns === 'function' ? d.returns(infos) : d.returns;
   };
-  return { call, def, returnType };
+  return { call, callTyped, def, returnType };
 }

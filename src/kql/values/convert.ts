@@ -2,7 +2,7 @@
 // arithmetic rules, over the scalar representation of types.ts. Conversions that fail yield
 // null, as in ADX; a long that cannot be held exactly is refused with a KqlError.
 
-import { KqlError, NotSupportedError, type DynamicValue, type Scalar, type ScalarType } from '../types.js';
+import { KqlError, NotSupportedError, isWholeReal, type DynamicValue, type Scalar, type ScalarType } from '../types.js';
 import { isValidDatetime, parseDatetimeString } from './datetime.js';
 import { isValidTimespan, parseTimespanString } from './timespan.js';
 import { parseGuidLenient } from './guid.js';
@@ -105,6 +105,7 @@ function boolFromString(s: string): boolean | null {
 
 function boolFromDynamic(v: DynamicValue): boolean | null {
   if (typeof v === 'boolean') return v;
+  if (isWholeReal(v)) return v.value !== 0;
   if (typeof v === 'number') return Number.isNaN(v) ? null : v !== 0;
   if (typeof v === 'string') return boolFromString(v);
   return null;
@@ -127,6 +128,7 @@ export function toLong(type: ScalarType, value: Scalar): number | null {
 function longFromDynamic(v: DynamicValue): number | null {
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (typeof v === 'number') return longFromReal(v);
+  if (isWholeReal(v)) return v.value;
   if (typeof v === 'string') return parseLongString(v);
   return null;
 }
@@ -167,6 +169,7 @@ export function toReal(type: ScalarType, value: Scalar): number | null {
     case 'dynamic': {
       const v = value as DynamicValue;
       if (typeof v === 'number') return v;
+      if (isWholeReal(v)) return v.value;
       if (typeof v === 'boolean') return v ? 1 : 0;
       if (typeof v === 'string') return parseRealString(v);
       return null;

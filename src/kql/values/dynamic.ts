@@ -1,10 +1,13 @@
 // dynamic values: JSON parsing as parse_json()/todynamic() do it, compact JSON output,
 // and deep equality/ordering.
 //
-// Representation (types.ts): plain JS arrays/objects, numbers, strings, booleans, null.
+// Representation (types.ts): plain JS arrays/objects, numbers, strings, booleans, null, and
+// WholeReal for a whole-valued real (`1.0`), which must not read as a long.
 // datetime/timespan/guid inside dynamic are held as their ADX string forms.
 
-import { KqlError, type DynamicValue, type Scalar, type ScalarType } from '../types.js';
+import {
+  KqlError, WholeReal, realToDynamic, type DynamicValue, type Scalar, type ScalarType,
+} from '../types.js';
 import { formatDatetime, parseDatetimeLiteral, isNullLiteral } from './datetime.js';
 import { formatTimespan, parseTimespanLiteral } from './timespan.js';
 import { parseGuidLiteral } from './guid.js';
@@ -162,7 +165,9 @@ class JsonReader {
       return formatTimespan(ticks);
     }
     const value = Number(r[0]);
-    if (r[1] === undefined && r[2] === undefined && r[0].length >= 16) {
+    // A fraction or an exponent makes the number a real even when its value is whole.
+    if (r[1] !== undefined || r[2] !== undefined) return realToDynamic(value);
+    if (r[0].length >= 16) {
       // Compared as bigint: 2^53 + 1 rounds to 2^53 as a double and would slip through.
       const exact = BigInt(r[0]);
       const magnitude = exact < 0n ? -exact : exact;
@@ -249,17 +254,35 @@ function kustoLiteralInDynamic(word: string, inner: string, invalid: () => never
       const s = inner.trim();
       if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(s)) return invalid();
       const n = Number(s);
-      if ((word === 'int' || word === 'long') && (!Number.isInteger(n) || Math.abs(n) > MAX_EXACT)) return invalid();
-      return n;
+      if (word === 'int' || word === 'long') return Number.isInteger(n) && Math.abs(n) <= MAX_EXACT ? n : invalid();
+      return realToDynamic(n);
     }
     default:
       throw new KqlError(`not supported: ${word}(...) inside a dynamic literal`, 'NotSupported');
   }
 }
 
+/** A digit before a point or an exponent: the text may hold a real number token. */
+const MAYBE_REAL = /\d[.eE]/;
+/** Strings (skipped) or a number token with a fraction or exponent (group 1). */
+const STRING_OR_REAL_TOKEN = /"(?:[^"\\]|\\.)*"|(-?\d+(?:\.\d+)?[eE][+-]?\d+|-?\d+\.\d+)/g;
+
+/**
+ * Whether JSON text holds a whole-valued real such as `1.0` or `2e3`. JSON.parse would read
+ * it as a plain number, i.e. a long, so such text takes the reader, which keeps it real.
+ */
+function hasWholeRealToken(text: string): boolean {
+  if (!MAYBE_REAL.test(text)) return false;
+  STRING_OR_REAL_TOKEN.lastIndex = 0;
+  for (let m = STRING_OR_REAL_TOKEN.exec(text); m !== null; m = STRING_OR_REAL_TOKEN.exec(text)) {
+    if (m[1] !== undefined && realToDynamic(Number(m[1])) instanceof WholeReal) return true;
+  }
+  return false;
+}
+
 /** Strict JSON text -> dynamic value; throws a KqlError naming the offset when the text is not JSON. */
 export function parseJsonStrict(text: string, opts: JsonParseOptions = {}): DynamicValue {
-  if (!opts.kustoLiterals && !LONG_DIGIT_RUN.test(text)) {
+  if (!opts.kustoLiterals && !LONG_DIGIT_RUN.test(text) && !hasWholeRealToken(text)) {
     try {
       return JSON.parse(text) as DynamicValue;
     } catch {
@@ -286,7 +309,7 @@ export function parseJson(text: string): DynamicValue {
   if (first === null) return null;
   // Most non-JSON text is caught here, sparing JSON.parse's costly exception per row.
   if (!JSON_START.test(first[0])) return text;
-  if (!LONG_DIGIT_RUN.test(text)) {
+  if (!LONG_DIGIT_RUN.test(text) && !hasWholeRealToken(text)) {
     try {
       return JSON.parse(text) as DynamicValue;
     } catch {
@@ -306,15 +329,19 @@ export function parseDynamicLiteral(text: string, baseOffset = 0): DynamicValue 
   return parseJsonStrict(text, { kustoLiterals: true, baseOffset });
 }
 
+/**
+ * A real in dynamic JSON text, as ADX (Json.NET) writes a double: the round-trip form, with
+ * `.0` added when that form has neither a point nor an exponent (`1.0`, `1E+20`, `1E-07`).
+ * Reading the text back therefore gives a real again, never a long.
+ */
+function writeReal(x: number): string {
+  const text = formatReal(x);
+  return /[.EN]|Infinity/.test(text) ? text : `${text}.0`;
+}
+
 function writeNumber(x: number): string {
   if (Number.isInteger(x) && Math.abs(x) <= MAX_EXACT) return Object.is(x, -0) ? '0' : String(x);
-  if (Number.isInteger(x) && Number.isFinite(x)) {
-    // A whole real beyond 2^53 keeps an exponent so that reading the JSON back gives a real,
-    // not a long this engine would have to refuse.
-    const [mantissa, exponent] = x.toExponential().split('e') as [string, string];
-    return `${mantissa}E${exponent.startsWith('-') ? exponent : `+${exponent.replace('+', '')}`}`;
-  }
-  return formatReal(x);
+  return writeReal(x);
 }
 
 function write(v: DynamicValue, out: string[]): void {
@@ -324,6 +351,7 @@ function write(v: DynamicValue, out: string[]): void {
     case 'number': out.push(writeNumber(v)); return;
     case 'string': out.push(JSON.stringify(v)); return;
   }
+  if (v instanceof WholeReal) { out.push(writeReal(v.value)); return; }
   if (Array.isArray(v)) {
     out.push('[');
     for (let i = 0; i < v.length; i++) {
@@ -350,6 +378,7 @@ export function formatDynamic(v: DynamicValue): string {
   if (typeof v !== 'object') {
     return typeof v === 'number' ? writeNumber(v) : typeof v === 'string' ? JSON.stringify(v) : String(v);
   }
+  if (v instanceof WholeReal) return writeReal(v.value);
   const out: string[] = [];
   write(v, out);
   return out.join('');
@@ -369,6 +398,7 @@ export function dynamicKind(v: DynamicValue): DynamicKind {
     return v >= -2147483648 && v <= 2147483647 ? 'int' : 'long';
   }
   if (typeof v === 'string') return 'string';
+  if (v instanceof WholeReal) return 'real';
   return Array.isArray(v) ? 'array' : 'dictionary';
 }
 
@@ -377,13 +407,18 @@ export function isDynamicArray(v: DynamicValue): v is DynamicValue[] {
 }
 
 export function isDynamicBag(v: DynamicValue): v is { [key: string]: DynamicValue } {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof WholeReal);
 }
 
-/** Deep equality: arrays element-wise, property bags by key set (order-insensitive). NaN equals NaN. */
+/**
+ * Deep equality: arrays element-wise, property bags by key set (order-insensitive). Numbers by
+ * value whatever their type (`1.0 == 1`, as in ADX). NaN equals NaN.
+ */
 export function dynamicEquals(a: DynamicValue, b: DynamicValue): boolean {
   if (a === b) return true;
-  if (typeof a === 'number' && typeof b === 'number') return Number.isNaN(a) && Number.isNaN(b);
+  if (a instanceof WholeReal) a = a.value;
+  if (b instanceof WholeReal) b = b.value;
+  if (typeof a === 'number' && typeof b === 'number') return a === b || (Number.isNaN(a) && Number.isNaN(b));
   if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;
   if (Array.isArray(a)) {
@@ -407,6 +442,7 @@ const KIND_RANK: Record<string, number> = { null: 0, boolean: 1, number: 2, stri
 function rankOf(v: DynamicValue): number {
   if (v === null) return 0;
   if (Array.isArray(v)) return 4;
+  if (v instanceof WholeReal) return 2;
   return KIND_RANK[typeof v]!;
 }
 
@@ -427,8 +463,8 @@ export function compareDynamic(a: DynamicValue, b: DynamicValue): number {
     case 0: return 0;
     case 1: return a === b ? 0 : a ? 1 : -1;
     case 2: {
-      const x = a as number;
-      const y = b as number;
+      const x = a instanceof WholeReal ? a.value : a as number;
+      const y = b instanceof WholeReal ? b.value : b as number;
       if (Number.isNaN(x)) return Number.isNaN(y) ? 0 : -1;
       if (Number.isNaN(y)) return 1;
       return x < y ? -1 : x > y ? 1 : 0;
@@ -448,8 +484,12 @@ export function compareDynamic(a: DynamicValue, b: DynamicValue): number {
   }
 }
 
-/** JSON text with property-bag keys sorted: equal values (per dynamicEquals) give equal text. */
+/**
+ * JSON text with property-bag keys sorted: equal values (per dynamicEquals) give equal text,
+ * so a whole real is written as the long it equals.
+ */
 export function canonicalDynamicText(v: DynamicValue): string {
+  if (v instanceof WholeReal) return formatDynamic(v.value);
   if (v === null || typeof v !== 'object') return formatDynamic(v);
   if (Array.isArray(v)) return `[${v.map(canonicalDynamicText).join(',')}]`;
   const keys = Object.keys(v).sort();
@@ -464,9 +504,9 @@ export function dynamicFromScalar(type: ScalarType, value: Scalar): DynamicValue
     case 'timespan': return formatTimespan(value as bigint);
     case 'bool': return value as boolean;
     case 'int':
-    case 'long':
+    case 'long': return value as number;
     case 'real':
-    case 'decimal': return value as number;
+    case 'decimal': return realToDynamic(value as number);
     case 'string':
     case 'guid': return value as string;
     case 'dynamic': return value as DynamicValue;

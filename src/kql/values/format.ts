@@ -1,6 +1,6 @@
 // How values look as text (table cells, tostring()) and as JSON (the CLI's --format json).
 
-import type { DynamicValue, Scalar, ScalarType } from '../types.js';
+import { WholeReal, type DynamicValue, type Scalar, type ScalarType } from '../types.js';
 import { formatDatetime, formatDatetimeIso } from './datetime.js';
 import { formatTimespan } from './timespan.js';
 import { formatDynamic } from './dynamic.js';
@@ -37,6 +37,8 @@ function jsonNumber(x: number): number | string {
 function jsonDynamic(v: DynamicValue): unknown {
   if (typeof v === 'number') return jsonNumber(v);
   if (v === null || typeof v !== 'object') return v;
+  // JSON has one number type: a whole real is written like the long it equals.
+  if (v instanceof WholeReal) return v.value;
   if (Array.isArray(v)) return v.map(jsonDynamic);
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(v)) out[k] = jsonDynamic(v[k]!);

@@ -9,7 +9,7 @@ import {
 import type { ArgInfo, CallContext, ScalarFunctionDef } from '../../functions/registry.js';
 import { WINDOW_FUNCTION_NAMES, windowKernels } from '../../functions/scalar/window.js';
 import type { CallExpr, Expr, FunctionDecl } from '../../syntax/ast.js';
-import { KqlError, NotSupportedError, isNumericType, type Scalar, type ScalarType } from '../../types.js';
+import { KqlError, NotSupportedError, isNumericType, isWholeReal, type Scalar, type ScalarType } from '../../types.js';
 import { ColumnBuilder } from '../columns.js';
 import { constantEvaluator, type Evaluator } from '../evaluator.js';
 import { collect, columnIndex } from '../relation.js';
@@ -231,6 +231,33 @@ export function returnType(def: ScalarFunctionDef, infos: ArgInfo[], expr: CallE
   return r as ScalarType;
 }
 
+/** Whether parameter i of `def` takes numbers and no dynamic value (sqrt, round, substring's start). */
+function wantsNumber(def: ScalarFunctionDef, i: number): boolean {
+  const last = def.params[def.params.length - 1];
+  const param = def.params[i] ?? (last?.repeat ? last : undefined);
+  if (param === undefined) return false;
+  if (param.types === 'numeric') return true;
+  return Array.isArray(param.types) && !param.types.includes('dynamic') && param.types.some(isNumericType);
+}
+
+/**
+ * A dynamic argument whose top-level WholeReal (a whole `1.0`) reads as its number: impls of
+ * numeric parameters take a dynamic number as a JS number, whichever type it has.
+ */
+function numbersUnwrapped(ev: Evaluator): Evaluator {
+  if (ev.type !== 'dynamic') return ev;
+  if (ev.constant) return isWholeReal(ev.constant.value) ? constantEvaluator('dynamic', ev.constant.value.value) : ev;
+  return {
+    type: 'dynamic',
+    needsWholeInput: ev.needsWholeInput,
+    eval: (b) => {
+      const col = ev.eval(b);
+      if (!(col instanceof DynamicColumn) || !col.values.some(isWholeReal)) return col;
+      return new DynamicColumn(col.values.map((v) => (isWholeReal(v) ? v.value : v)));
+    },
+  };
+}
+
 interface PreparedCall {
   def: ScalarFunctionDef;
   args: Evaluator[];
@@ -254,7 +281,7 @@ function prepareBuiltin(expr: CallExpr, def: ScalarFunctionDef, env: CompileEnv)
       continue;
     }
     const ev = compileScalar(a, env);
-    args.push(ev);
+    args.push(wantsNumber(def, args.length) ? numbersUnwrapped(ev) : ev);
     infos.push(argInfo(a, ev, env));
   }
   const written = infos.length;

@@ -4,7 +4,7 @@
 import {
   BoolColumn, DynamicColumn, NumberColumn, StringColumn, TicksColumn, type Column,
 } from '../../data/column.js';
-import type { DynamicValue, Scalar, ScalarType } from '../../types.js';
+import { isWholeReal, type DynamicValue, type Scalar, type ScalarType } from '../../types.js';
 import { formatScalar } from '../../values/format.js';
 import { ColumnBuilder } from '../columns.js';
 
@@ -29,6 +29,7 @@ export function numView(col: Column): NumView {
 
 export function dynamicToNumber(v: DynamicValue): number | null {
   if (typeof v === 'number') return v;
+  if (isWholeReal(v)) return v.value;
   if (typeof v === 'string' && v.trim() !== '') {
     const n = Number(v);
     return Number.isNaN(n) ? null : n;

@@ -6,7 +6,7 @@
 import {
   BoolColumn, DynamicColumn, NumberColumn, StringColumn, TicksColumn, type Column,
 } from '../../data/column.js';
-import { isNumericType, type Scalar, type ScalarType } from '../../types.js';
+import { isNumericType, type DynamicValue, type Scalar, type ScalarType } from '../../types.js';
 import { asciiEqualsIgnoreCase } from '../../functions/text/casefold.js';
 import { operatorResultType } from './arith.js';
 import { dynamicToNumber, dynamicToString, numView, stringAt } from './coerce.js';
@@ -122,7 +122,10 @@ function dynamicCompare(op: CompareOp, l: Column, r: Column): BoolColumn {
       const lv = l instanceof DynamicColumn ? l.values[i]! : l.get(i);
       const rv = r instanceof DynamicColumn ? r.values[i]! : r.get(i);
       if (lv === null || rv === null) { nulls[i] = 1; anyNull = true; continue; }
-      if (typeof lv === 'number' && typeof rv === 'number') { a = lv; b = rv; }
+      const ln = l instanceof DynamicColumn ? dynamicToNumber(lv as DynamicValue) : typeof lv === 'number' ? lv : null;
+      const rn = r instanceof DynamicColumn ? dynamicToNumber(rv as DynamicValue) : typeof rv === 'number' ? rv : null;
+      // Numbers compare by value whatever their dynamic type: dynamic(1.0) == dynamic(1).
+      if (ln !== null && rn !== null && typeof lv !== 'string' && typeof rv !== 'string') { a = ln; b = rn; }
       else { a = dynamicToString(lv as never); b = dynamicToString(rv as never); }
     } else {
       const lv = l instanceof DynamicColumn ? dynamicToNumber(l.values[i]!) : l.get(i);

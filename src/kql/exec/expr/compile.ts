@@ -8,7 +8,7 @@ import {
 import type {
   BetweenExpr, BinaryExpr, Expr, IndexExpr, MemberExpr, NameRef,
 } from '../../syntax/ast.js';
-import { KqlError, NotSupportedError, isNumericType, type DynamicValue, type Scalar, type ScalarType } from '../../types.js';
+import { KqlError, NotSupportedError, isNumericType, isWholeReal, type DynamicValue, type Scalar, type ScalarType } from '../../types.js';
 import { formatScalar } from '../../values/format.js';
 import { constantColumn } from '../columns.js';
 import { constantEvaluator, type Evaluator } from '../evaluator.js';
@@ -100,7 +100,7 @@ function compileName(expr: NameRef, env: CompileEnv): Evaluator {
 }
 
 function getMember(v: DynamicValue, key: string | number): DynamicValue {
-  if (v === null || typeof v !== 'object') return null;
+  if (v === null || typeof v !== 'object' || isWholeReal(v)) return null;
   if (Array.isArray(v)) {
     if (typeof key !== 'number' || !Number.isInteger(key)) return null;
     const i = key < 0 ? v.length + key : key;
@@ -150,7 +150,7 @@ function compileIndex(expr: IndexExpr, env: CompileEnv): Evaluator {
       const v = col.get(i);
       if (v === null) return null;
       if (typeof v === 'string' || typeof v === 'number') return v;
-      return null;
+      return isWholeReal(v) ? v.value : null;
     };
   }, expr);
   return foldIfConstant({ ...ev, needsWholeInput: target.needsWholeInput || index.needsWholeInput }, [target, index]);

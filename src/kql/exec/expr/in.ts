@@ -6,7 +6,7 @@ import { BoolColumn, DynamicColumn, StringColumn, type Column } from '../../data
 import { prepareStringListOperator } from '../../functions/text/operators.js';
 import { matchesAtTermBoundary } from '../../functions/text/terms.js';
 import type { Expr, InExpr } from '../../syntax/ast.js';
-import { isNumericType, type DynamicValue, type Scalar, type ScalarType } from '../../types.js';
+import { dynamicNumber, isNumericType, type DynamicValue, type Scalar, type ScalarType } from '../../types.js';
 import { formatScalar } from '../../values/format.js';
 import type { Evaluator } from '../evaluator.js';
 import { collect } from '../relation.js';
@@ -51,7 +51,10 @@ function asText(v: ListValue): string {
 function keyOf(type: ScalarType, value: Scalar): string | number | null {
   if (value === null) return null;
   if (isNumericType(type)) return value as number;
-  if (type === 'dynamic') return typeof value === 'number' ? value : formatScalar('dynamic', value);
+  if (type === 'dynamic') {
+    const n = dynamicNumber(value as DynamicValue);
+    return n !== null ? n : formatScalar('dynamic', value);
+  }
   if (type === 'datetime' || type === 'timespan') return `${type}:${value as bigint}`;
   return formatScalar(type, value);
 }
@@ -75,7 +78,7 @@ export function compileIn(expr: InExpr, env: CompileEnv): Evaluator {
   }
   const keys = new Set<string | number>();
   for (const v of values) {
-    const k = keyOf(v.type === 'dynamic' && typeof v.value === 'number' ? 'real' : v.type, v.value);
+    const k = keyOf(v.type, v.value);
     if (k !== null) keys.add(k);
   }
   const ltype = left.type;
@@ -158,7 +161,7 @@ function compileRowwiseIn(expr: InExpr, left: Evaluator, env: CompileEnv): Evalu
             const vals: ListValue[] = [];
             pushValue(vals, items[j]!.type, cols[j]! instanceof DynamicColumn ? (cols[j] as DynamicColumn).values[i]! : cols[j]!.get(i));
             for (const v of vals) {
-              let k = keyOf(v.type === 'dynamic' && typeof v.value === 'number' ? 'real' : v.type, v.value);
+              let k = keyOf(v.type, v.value);
               if (insensitive && typeof k === 'string') k = k.toLowerCase();
               if (k === lk) { hit = true; break; }
             }

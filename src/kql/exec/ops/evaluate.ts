@@ -9,6 +9,7 @@ import type { CallExpr, EvaluateOp, Expr } from '../../syntax/ast.js';
 import { joinRightColumnNames } from '../../semantics/naming.js';
 import { NotSupportedError, type DynamicValue, type Scalar, type ScalarType, type TableSchema } from '../../types.js';
 import { convertTo } from '../../values/convert.js';
+import { dynamicKind, isDynamicBag } from '../../values/dynamic.js';
 import { formatScalar } from '../../values/format.js';
 import { ColumnBuilder, gather } from '../columns.js';
 import type { Compiler } from '../compiler.js';
@@ -42,7 +43,8 @@ function inferType(values: DynamicValue[]): ScalarType {
   let t: ScalarType | undefined;
   for (const v of values) {
     if (v === null) continue;
-    const vt: ScalarType = typeof v === 'boolean' ? 'bool' : typeof v === 'number' ? (Number.isInteger(v) ? 'long' : 'real') : typeof v === 'string' ? 'string' : 'dynamic';
+    const kind = dynamicKind(v);
+    const vt: ScalarType = kind === 'int' || kind === 'long' ? 'long' : kind === 'real' || kind === 'bool' || kind === 'string' ? kind : 'dynamic';
     if (t === undefined) t = vt;
     else if (t !== vt) {
       if ((t === 'long' && vt === 'real') || (t === 'real' && vt === 'long')) t = 'real';
@@ -90,7 +92,7 @@ function bagUnpack(c: Compiler, input: Relation, op: EvaluateOp, scope: Scope): 
     const byKey = new Map<string, DynamicValue[]>();
     for (let r = 0; r < t.length; r++) {
       const v = col.values[r];
-      if (v === null || typeof v !== 'object' || Array.isArray(v)) continue;
+      if (v === undefined || !isDynamicBag(v)) continue;
       for (const [k, x] of Object.entries(v)) {
         if (ignored.has(k)) continue;
         const list = byKey.get(k) ?? [];
@@ -129,7 +131,7 @@ function bagUnpack(c: Compiler, input: Relation, op: EvaluateOp, scope: Scope): 
         const builders = unpacked.map((o) => new ColumnBuilder(o.type));
         for (let r = 0; r < b.length; r++) {
           const v = col.values[r];
-          const obj = v !== null && typeof v === 'object' && !Array.isArray(v) ? v : undefined;
+          const obj = v !== undefined && isDynamicBag(v) ? v : undefined;
           unpacked.forEach((o, j) => builders[j]!.append(fromDynamic(o.type, obj && Object.prototype.hasOwnProperty.call(obj, o.key) ? obj[o.key]! : null)));
         }
         const built = builders.map((x) => x.finish());

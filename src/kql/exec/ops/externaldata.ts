@@ -3,9 +3,11 @@
 // lines or an array) are read; URLs are refused.
 
 import type { ExternalDataOp } from '../../syntax/ast.js';
-import { KqlError, NotSupportedError, type Scalar, type ScalarType, type TableSchema } from '../../types.js';
+import {
+  KqlError, NotSupportedError, dynamicNumber, isWholeReal, type DynamicValue, type Scalar, type ScalarType, type TableSchema,
+} from '../../types.js';
 import { convertTo } from '../../values/convert.js';
-import { dynamicFromScalar } from '../../values/dynamic.js';
+import { dynamicFromScalar, isDynamicBag, parseJsonStrict } from '../../values/dynamic.js';
 import { ColumnBuilder } from '../columns.js';
 import type { Compiler } from '../compiler.js';
 import { compileScalar, fail } from '../expr/compile.js';
@@ -51,8 +53,8 @@ function fromJson(type: ScalarType, v: unknown): Scalar {
   if (v === undefined || v === null) return type === 'string' ? '' : null;
   if (type === 'dynamic') return v as Scalar;
   if (typeof v === 'string') return fromText(type, v);
-  const jsonType: ScalarType = typeof v === 'boolean' ? 'bool' : typeof v === 'number' ? (Number.isInteger(v) ? 'long' : 'real') : 'dynamic';
-  return convertTo(type, jsonType, jsonType === 'dynamic' ? dynamicFromScalar('dynamic', v as Scalar) : (v as Scalar));
+  const jsonType: ScalarType = typeof v === 'boolean' ? 'bool' : typeof v === 'number' || isWholeReal(v) ? 'real' : 'dynamic';
+  return convertTo(type, jsonType, jsonType === 'dynamic' ? dynamicFromScalar('dynamic', v as Scalar) : (dynamicNumber(v as DynamicValue) ?? v as Scalar));
 }
 
 export function compileExternalData(c: Compiler, op: ExternalDataOp, scope: Scope): Relation {
@@ -92,13 +94,14 @@ export function compileExternalData(c: Compiler, op: ExternalDataOp, scope: Scop
           const trimmed = text.trim();
           let objects: unknown[];
           try {
-            objects = trimmed.startsWith('[') ? JSON.parse(trimmed) as unknown[] : trimmed.split(/\r?\n/).filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as unknown);
+            // The values module's reader, not JSON.parse: a `1.0` in the file stays a real.
+            objects = trimmed.startsWith('[') ? parseJsonStrict(trimmed) as unknown[] : trimmed.split(/\r?\n/).filter((l) => l.trim() !== '').map((l) => parseJsonStrict(l) as unknown);
           } catch (e) {
             throw new KqlError(`externaldata: '${path}' is not valid JSON: ${(e as Error).message}`, 'KQL', node.start, node.end);
           }
           objects.forEach((o, k) => {
             if (skipFirst && k === 0) return;
-            const obj = (o !== null && typeof o === 'object' ? o : {}) as Record<string, unknown>;
+            const obj = (isDynamicBag(o as DynamicValue) ? o : {}) as Record<string, unknown>;
             schema.forEach((s, j) => builders[j]!.append(fromJson(s.type, obj[s.name])));
           });
           continue;

@@ -10,7 +10,9 @@ import {
 import type { GroupedAggregator } from '../../functions/registry.js';
 import type { Expr, MakeSeriesOp } from '../../syntax/ast.js';
 import { makeSeriesColumnNames } from '../../semantics/naming.js';
-import { KqlError, isNumericType, type DynamicValue, type Scalar, type ScalarType, type TableSchema } from '../../types.js';
+import {
+  KqlError, dynamicNumber, isNumericType, realToDynamic, type DynamicValue, type Scalar, type ScalarType, type TableSchema,
+} from '../../types.js';
 import { dynamicFromScalar } from '../../values/dynamic.js';
 import { ColumnBuilder, gather } from '../columns.js';
 import type { Compiler } from '../compiler.js';
@@ -205,6 +207,9 @@ export function compileMakeSeries(c: Compiler, input: Relation, op: MakeSeriesOp
       const d = constantOf(c, a.defaultValue, scope, 'default value');
       defaultValue = dynamicFromScalar(d.type, d.value);
     }
+    // A series holds the aggregate's type: avg()'s missing bins are 0.0, count()'s are 0.
+    const asNumber = dynamicNumber(defaultValue);
+    if ((type === 'real' || type === 'decimal') && asNumber !== null) defaultValue = realToDynamic(asNumber);
     return { plan, type, defaultValue };
   });
   const schema: TableSchema = [
@@ -318,7 +323,10 @@ export function compileMakeSeries(c: Compiler, input: Relation, op: MakeSeriesOp
 }
 
 function cellValue(col: Column, type: ScalarType, i: number): DynamicValue {
-  if (col instanceof NumberColumn) return col.nulls !== null && col.nulls[i] === 1 ? null : col.values[i]!;
+  if (col instanceof NumberColumn) {
+    if (col.nulls !== null && col.nulls[i] === 1) return null;
+    return type === 'real' || type === 'decimal' ? realToDynamic(col.values[i]!) : col.values[i]!;
+  }
   return dynamicFromScalar(type, col.get(i));
 }
 
@@ -382,7 +390,7 @@ function axisArray(type: ScalarType, kind: AxisKind, plan: BinPlan): DynamicValu
   const out = new Array<DynamicValue>(plan.count);
   for (let k = 0; k < plan.count; k++) {
     const v = add(kind, plan.origin, k, plan.step);
-    out[k] = kind === 'number' ? (v as number) : dynamicFromScalar(type, v);
+    out[k] = dynamicFromScalar(type, v);
   }
   return out;
 }

@@ -5,7 +5,7 @@
 import { DynamicColumn, NumberColumn, type Column, type Table } from '../../data/column.js';
 import type { MvExpandOp } from '../../syntax/ast.js';
 import { expressionName } from '../../semantics/naming.js';
-import type { DynamicValue, Scalar, ScalarType, TableSchema } from '../../types.js';
+import { isWholeReal, type DynamicValue, type Scalar, type ScalarType, type TableSchema } from '../../types.js';
 import { convertTo } from '../../values/convert.js';
 import { ColumnBuilder, gather } from '../columns.js';
 import type { Compiler } from '../compiler.js';
@@ -26,15 +26,19 @@ function option(op: MvExpandOp, name: string): string | undefined {
 function elementsOf(v: DynamicValue, bagAsArray: boolean): DynamicValue[] {
   if (v === null) return [null];
   if (Array.isArray(v)) return v;
-  if (typeof v === 'object') {
+  if (typeof v === 'object' && !isWholeReal(v)) {
     return Object.keys(v).map((k) => (bagAsArray ? [k, v[k]!] : { [k]: v[k]! }));
   }
   return [v];
 }
 
-/** `to typeof(T)`: a cast, not a parse — elements of another kind become null. */
+/**
+ * `to typeof(T)`: a cast, not a parse — elements of another kind become null. A whole real
+ * casts to int/long as the number it is (it was a long before reals kept their type).
+ */
 function castElement(v: DynamicValue, type: ScalarType): Scalar {
   if (v === null) return type === 'string' ? '' : null;
+  if (isWholeReal(v) && type !== 'dynamic' && type !== 'string') v = v.value;
   switch (type) {
     case 'dynamic': return v;
     case 'string': return typeof v === 'string' ? v : convertTo('string', 'dynamic', v);

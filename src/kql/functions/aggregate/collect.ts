@@ -4,7 +4,8 @@
 // the input is sorted).
 
 import { DynamicColumn, StringColumn, type Column } from '../../data/column.js';
-import { KqlError, type DynamicValue, type ScalarType } from '../../types.js';
+import { KqlError, isWholeReal, type DynamicValue, type ScalarType } from '../../types.js';
+import { dynamicKind, isDynamicBag } from '../../values/dynamic.js';
 import type { AggregateFunctionDef, ArgInfo, GroupedAggregator } from '../registry.js';
 import { BOOL_PARAM, argColumn, argType, intConstant, rejectStar } from './common.js';
 import { dynamicResult, growArray, isNullAt, nullColumn, predicateValues } from './state.js';
@@ -54,8 +55,12 @@ class ListAggregator implements GroupedAggregator {
 
 // ───────────────────────────── make_set ─────────────────────────────
 
-/** Set membership key: primitives are their own keys; arrays and bags compare by JSON text. */
+/**
+ * Set membership key: primitives are their own keys (a whole real its number: 1.0 == 1);
+ * arrays and bags compare by JSON text, in which a whole real is written as its number too.
+ */
 function setKey(v: DynamicValue): unknown {
+  if (isWholeReal(v)) return v.value;
   return v !== null && typeof v === 'object' ? `\u0001${JSON.stringify(v)}` : v;
 }
 
@@ -121,7 +126,7 @@ class BagAggregator implements GroupedAggregator {
       const bag = this.bags[g] ?? (this.bags[g] = new Map());
       const v = col.values[r]!;
       // Non-bag values are skipped (docs); the first value seen for a key is kept.
-      if (v === null || typeof v !== 'object' || Array.isArray(v)) continue;
+      if (!isDynamicBag(v)) continue;
       for (const key of Object.keys(v)) {
         if (bag.size >= this.maxSize) break;
         if (!bag.has(key)) bag.set(key, v[key]!);
@@ -149,13 +154,14 @@ const INDEXER = '`indexer`';
 
 function primitiveName(v: DynamicValue): string {
   if (typeof v === 'boolean') return 'bool';
-  if (typeof v === 'number') return Number.isInteger(v) ? 'long' : 'double';
-  return 'string';
+  const kind = dynamicKind(v);
+  if (kind === 'int' || kind === 'long') return 'long';
+  return kind === 'real' ? 'double' : 'string';
 }
 
 function addToSchema(node: SchemaNode, v: DynamicValue): void {
   if (v === null) return;
-  if (typeof v !== 'object') {
+  if (typeof v !== 'object' || isWholeReal(v)) {
     const name = primitiveName(v);
     if (!node.members.includes(name)) node.members.push(name);
     return;

@@ -5,7 +5,7 @@
 import {
   BoolColumn, DynamicColumn, NumberColumn, StringColumn, TicksColumn, ticksFromParts, type Column,
 } from '../../data/column.js';
-import type { DynamicValue, ScalarType } from '../../types.js';
+import { realToDynamic, type DynamicValue, type ScalarType } from '../../types.js';
 import { formatDatetimeIso } from '../../values/datetime.js';
 import { formatTimespan } from '../../values/timespan.js';
 import {
@@ -14,13 +14,16 @@ import {
 
 /**
  * Row `row` of `col` as a dynamic value. datetime and timespan become their text forms
- * (types.ts: dynamic holds them as ADX serialises them); guids are strings.
+ * (types.ts: dynamic holds them as ADX serialises them); guids are strings; reals stay reals.
  */
 export function dynamicAt(col: Column, row: number): DynamicValue {
   if (col instanceof StringColumn) return col.dict[col.codes[row]!]!;
   if (col instanceof DynamicColumn) return col.values[row]!;
   if (col.nulls !== null && col.nulls[row] === 1) return null;
-  if (col instanceof NumberColumn) return col.values[row]!;
+  if (col instanceof NumberColumn) {
+    const x = col.values[row]!;
+    return col.type === 'real' || col.type === 'decimal' ? realToDynamic(x) : x;
+  }
   if (col instanceof BoolColumn) return col.values[row] === 1;
   const ticks = ticksFromParts(col.type, col.ms[row]!, col.sub === null ? 0 : col.sub[row]!);
   return col.type === 'datetime' ? formatDatetimeIso(ticks) : formatTimespan(ticks);

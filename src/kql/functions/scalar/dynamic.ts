@@ -2,7 +2,7 @@
 // are not yield null, as ADX does; scalars placed into dynamic values take their ADX JSON form
 // (datetime/timespan as text), which needs the argument types the executor passes in ctx.args.
 
-import { KqlError, typeFromName } from '../../types.js';
+import { KqlError, dynamicNumber, isWholeReal, realToDynamic, typeFromName } from '../../types.js';
 import type { DynamicValue, Scalar, ScalarType } from '../../types.js';
 import type { ArgInfo, CallContext, ParamSpec, ScalarFunctionDef } from '../registry.js';
 import {
@@ -22,7 +22,7 @@ const TICKS_PER_HOUR = 36_000_000_000n;
 const MAX_RANGE_VALUES = 1_048_576;
 
 function isBag(v: Scalar | undefined): v is Bag {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && !isWholeReal(v);
 }
 
 function isArray(v: Scalar | undefined): v is DynamicValue[] {
@@ -33,11 +33,12 @@ function argType(ctx: CallContext, index: number): ArgInfo['type'] | undefined {
   return ctx.args?.[index]?.type;
 }
 
-/** Argument `index` as a dynamic value: its ADX JSON form. */
+/** Argument `index` as a dynamic value: its ADX JSON form; a real stays a real. */
 function asDynamic(value: Scalar | undefined, index: number, ctx: CallContext, fn: string): DynamicValue {
   if (value === undefined || value === null) return null;
-  if (typeof value !== 'bigint') return value;
   const type = argType(ctx, index);
+  if (typeof value === 'number') return type === 'real' || type === 'decimal' ? realToDynamic(value) : value;
+  if (typeof value !== 'bigint') return value;
   if (type === 'datetime' || type === 'timespan') return dynamicFromScalar(type, value);
   throw new KqlError(
     `${fn}(): argument ${index + 1} is a datetime or timespan, but the call site did not supply its type (CallContext.args)`,
@@ -46,7 +47,8 @@ function asDynamic(value: Scalar | undefined, index: number, ctx: CallContext, f
 }
 
 function integerArg(value: Scalar | undefined): number | null {
-  return typeof value === 'number' && Number.isFinite(value) ? Math.trunc(value) : null;
+  const n = value === undefined ? null : dynamicNumber(value as DynamicValue);
+  return n !== null && Number.isFinite(n) ? Math.trunc(n) : null;
 }
 
 /** Key for distinct-value sets: equal per dynamicEquals gives equal keys. */
@@ -103,7 +105,7 @@ function shiftImpl(direction: 1 | -1) {
 
 /** array_sort_*: numbers, then strings, then everything else in input order; nulls apart. */
 function sortRank(v: DynamicValue): number {
-  if (typeof v === 'number') return 0;
+  if (typeof v === 'number' || isWholeReal(v)) return 0;
   if (typeof v === 'string') return 1;
   return 2;
 }
@@ -113,8 +115,8 @@ function compareForSort(a: DynamicValue, b: DynamicValue): number {
   const rb = sortRank(b);
   if (ra !== rb) return ra - rb;
   if (ra === 0) {
-    const x = a as number;
-    const y = b as number;
+    const x = dynamicNumber(a)!;
+    const y = dynamicNumber(b)!;
     if (Number.isNaN(x)) return Number.isNaN(y) ? 0 : -1;
     if (Number.isNaN(y)) return 1;
     return x < y ? -1 : x > y ? 1 : 0;
@@ -193,13 +195,13 @@ function keySet(array: DynamicValue[]): Set<string> {
 }
 
 /** range() over numbers: long when every argument is an integer type, else real. */
-function numericRange(start: number, stop: number, step: number): DynamicValue[] | null {
+function numericRange(start: number, stop: number, step: number, real: boolean): DynamicValue[] | null {
   if (step === 0 || !Number.isFinite(start) || !Number.isFinite(stop) || !Number.isFinite(step)) return null;
-  const out: number[] = [];
+  const out: DynamicValue[] = [];
   for (let i = 0; out.length < MAX_RANGE_VALUES; i++) {
     const v = start + i * step;
     if (step > 0 ? v > stop : v < stop) break;
-    out.push(v);
+    out.push(real ? realToDynamic(v) : v);
   }
   return out;
 }
@@ -229,7 +231,8 @@ function rangeImpl(args: Scalar[], ctx: CallContext): Scalar {
   if (typeof start !== 'number' || typeof stop !== 'number') return null;
   const stepValue = step === undefined ? 1 : step;
   if (typeof stepValue !== 'number') throw new KqlError('range(): a numeric range needs a numeric step');
-  return numericRange(start, stop, stepValue);
+  const real = args.some((_, i) => { const t = argType(ctx, i); return t === 'real' || t === 'decimal'; });
+  return numericRange(start, stop, stepValue, real);
 }
 
 const SUMMABLE: readonly ScalarType[] = ['int', 'long', 'real', 'decimal', 'datetime', 'timespan'];
@@ -380,7 +383,8 @@ function iffImpl(args: Scalar[], ctx: CallContext): Scalar {
     isArray(source) ? (source[i] ?? null) : asDynamic(source, index, ctx, 'array_iff');
   return conditions.map((c, i) => {
     if (typeof c === 'boolean') return c ? pick(whenTrue, 1, i) : pick(whenFalse, 2, i);
-    if (typeof c === 'number') return c !== 0 ? pick(whenTrue, 1, i) : pick(whenFalse, 2, i);
+    const n = dynamicNumber(c);
+    if (n !== null) return n !== 0 ? pick(whenTrue, 1, i) : pick(whenFalse, 2, i);
     return null;
   });
 }
@@ -417,8 +421,9 @@ function sumImpl([array]: Scalar[]): Scalar {
   if (!isArray(array)) return null;
   let sum = 0;
   for (const v of array) {
-    if (typeof v !== 'number') return null;
-    sum += v;
+    const n = dynamicNumber(v);
+    if (n === null) return null;
+    sum += n;
   }
   return sum;
 }

@@ -9,8 +9,13 @@
 // one value per column; their unnamed column names are `<function>_<argument column>_<part>`
 // (Kusto.Language names them so; a non-column argument gives `<function>__<part>`).
 import type { ArgInfo, ParamSpec, ScalarFunctionDef } from '../registry.js';
-import { KqlError, NotSupportedError, type DynamicValue, type Scalar, type ScalarType } from '../../types.js';
-import { boolArg, intArg, isPresent, numberArg, readFloat64, readSeries, stringArg, toDynamic, toNumbers, type SeriesElement } from '../series/input.js';
+import type { CallContext } from '../registry.js';
+import {
+  KqlError, NotSupportedError, dynamicNumber, isDynamicReal, realToDynamic, type DynamicValue, type Scalar, type ScalarType,
+} from '../../types.js';
+import {
+  boolArg, intArg, isPresent, numberArg, readFloat64, readSeries, stringArg, toDynamic, toLongs, toReals, type SeriesElement,
+} from '../series/input.js';
 import { fillBackward, fillConst, fillForward, fillLinear, missingTest } from '../series/fill.js';
 import { fitLine, fitPoly, fitTwoLines, type LineFit, type SideFit, type TwoLinesFit } from '../series/fit.js';
 import { fir, iir } from '../series/filters.js';
@@ -29,33 +34,51 @@ function tupleNaming(fn: string, parts: readonly string[]): (args: ArgInfo[]) =>
   return (args) => parts.map((part) => `${fn}_${args[0]?.columnName ?? ''}_${part}`);
 }
 
-const num = (v: DynamicValue | undefined): number | null => (typeof v === 'number' ? v : null);
 const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
 // ───────────── element-wise ─────────────
 
 /**
+ * The type of an element-wise result: `promote` as scalar arithmetic does (long op long is a
+ * long, a real on either side makes a real: series_add of two long arrays gives longs), `real`
+ * always (series_divide, series_pow, series_ceiling, series_log: the docs print `1.0`),
+ * `operand` the operand's own type (series_abs, series_sign).
+ */
+type ResultType = 'promote' | 'real' | 'operand';
+
+/** A number argument of a series function is a real when its static type says so. */
+function scalarIsReal(ctx: CallContext, index: number): boolean {
+  const t = ctx.args?.[index]?.type;
+  return t === 'real' || t === 'decimal';
+}
+
+/**
  * series OP series|number, or number OP series. Two arrays align by index up to the longer one;
  * a position missing from either array, or holding a non-number, yields null (series_add docs).
  */
-function elementWise(name: string, op: (a: number, b: number) => DynamicValue, returns: ScalarType = 'dynamic'): ScalarFunctionDef {
+function elementWise(name: string, op: (a: number, b: number) => number | boolean, resultType: ResultType = 'promote'): ScalarFunctionDef {
   return {
     kind: 'scalar',
     name,
     params: [{ name: 'series1', types: SERIES_OR_NUMBER }, { name: 'series2', types: SERIES_OR_NUMBER }],
-    returns,
-    impl: ([left, right]) => {
-      const l = left ?? null;
-      const r = right ?? null;
+    returns: 'dynamic',
+    impl: ([left, right], ctx) => {
+      const l = (left ?? null) as DynamicValue;
+      const r = (right ?? null) as DynamicValue;
       if (!Array.isArray(l) && !Array.isArray(r)) return null;
-      if ((!Array.isArray(l) && typeof l !== 'number') || (!Array.isArray(r) && typeof r !== 'number')) return null;
+      if ((!Array.isArray(l) && dynamicNumber(l) === null) || (!Array.isArray(r) && dynamicNumber(r) === null)) return null;
       const length = Math.max(Array.isArray(l) ? l.length : 0, Array.isArray(r) ? r.length : 0);
-      const at = (side: Scalar, i: number): number | null => (Array.isArray(side) ? num(side[i]) : (side as number));
+      const realOperand = [!Array.isArray(l) && (scalarIsReal(ctx, 0) || isDynamicReal(l)), !Array.isArray(r) && (scalarIsReal(ctx, 1) || isDynamicReal(r))];
       const out = new Array<DynamicValue>(length);
       for (let i = 0; i < length; i++) {
-        const a = at(l, i);
-        const b = at(r, i);
-        out[i] = a === null || b === null ? null : op(a, b);
+        const av = Array.isArray(l) ? l[i] : l;
+        const bv = Array.isArray(r) ? r[i] : r;
+        const a = dynamicNumber(av);
+        const b = dynamicNumber(bv);
+        if (a === null || b === null) { out[i] = null; continue; }
+        const x = op(a, b);
+        const real = resultType === 'real' || realOperand[0] || realOperand[1] || isDynamicReal(av) || isDynamicReal(bv);
+        out[i] = typeof x === 'boolean' || !real ? x : realToDynamic(x);
       }
       return out;
     },
@@ -63,15 +86,19 @@ function elementWise(name: string, op: (a: number, b: number) => DynamicValue, r
 }
 
 /** f applied to each numeric element; non-numeric elements yield null. */
-function unary(name: string, f: (v: number) => number): ScalarFunctionDef {
+function unary(name: string, f: (v: number) => number, resultType: 'real' | 'operand' = 'real'): ScalarFunctionDef {
   return {
     kind: 'scalar',
     name,
     params: [SERIES],
     returns: 'dynamic',
     impl: ([series]) => {
-      const s = readSeries(series ?? null);
-      return s === null ? null : s.map((v) => (v === null ? null : f(v)));
+      if (!Array.isArray(series)) return null;
+      return series.map((v) => {
+        const n = dynamicNumber(v);
+        if (n === null) return null;
+        return resultType === 'real' || isDynamicReal(v) ? realToDynamic(f(n)) : f(n);
+      });
     },
   };
 }
@@ -106,8 +133,8 @@ function reduction(name: string, f: (values: number[]) => number | null): Scalar
  * non-numeric element is skipped. Null when an argument is neither, or a series is empty.
  */
 function vectorPairs(left: Scalar, right: Scalar): [number[], number[]] | null {
-  const l = Array.isArray(left) ? readSeries(left)! : typeof left === 'number' ? left : null;
-  const r = Array.isArray(right) ? readSeries(right)! : typeof right === 'number' ? right : null;
+  const l = Array.isArray(left) ? readSeries(left)! : dynamicNumber(left as DynamicValue);
+  const r = Array.isArray(right) ? readSeries(right)! : dynamicNumber(right as DynamicValue);
   if (l === null || r === null || (!Array.isArray(l) && !Array.isArray(r))) return null;
   const length = Math.min(Array.isArray(l) ? l.length : Infinity, Array.isArray(r) ? r.length : Infinity);
   if (length === 0) return null;
@@ -144,8 +171,8 @@ function seriesStats(series: readonly DynamicValue[], ignoreNonFinite: boolean):
   const empty: SeriesStats = { min: null, minIdx: null, max: null, maxIdx: null, avg: null, stdev: null, variance: null, sum: null, len: series.length };
   let min = Infinity, max = -Infinity, minIdx = -1, maxIdx = -1, sum = 0, count = 0;
   for (let i = 0; i < series.length; i++) {
-    const v = series[i];
-    if (typeof v !== 'number' || !Number.isFinite(v)) {
+    const v = dynamicNumber(series[i]);
+    if (v === null || !Number.isFinite(v)) {
       if (ignoreNonFinite) continue;
       return empty;
     }
@@ -157,7 +184,10 @@ function seriesStats(series: readonly DynamicValue[], ignoreNonFinite: boolean):
   if (count === 0) return empty;
   const avg = sum / count;
   let ss = 0;
-  for (const v of series) if (typeof v === 'number' && Number.isFinite(v)) ss += (v - avg) ** 2;
+  for (const e of series) {
+    const v = dynamicNumber(e);
+    if (v !== null && Number.isFinite(v)) ss += (v - avg) ** 2;
+  }
   const variance = count > 1 ? ss / (count - 1) : 0;
   return { min, minIdx, max, maxIdx, avg, stdev: Math.sqrt(variance), variance, sum, len: series.length };
 }
@@ -188,8 +218,16 @@ function twoLinesValues(fit: TwoLinesFit | null): DynamicValue[] {
   return [fit.rsquare, fit.splitIdx, fit.variance, fit.rvariance, toDynamic(fit.lineFit), ...sideValues(fit.right), ...sideValues(fit.left)];
 }
 
+/** A statistic inside a dynamic result: a real (null when there is none). */
+function realOrNull(x: number | null): DynamicValue {
+  return x === null ? null : realToDynamic(x);
+}
+
 function sideBag(side: SideFit): DynamicValue {
-  return { rsquare: side.rsquare, slope: side.slope, interception: side.interception, variance: side.variance, rvariance: side.rvariance };
+  return {
+    rsquare: realOrNull(side.rsquare), slope: realOrNull(side.slope), interception: realOrNull(side.interception),
+    variance: realOrNull(side.variance), rvariance: realOrNull(side.rvariance),
+  };
 }
 
 // ───────────── decomposition ─────────────
@@ -245,8 +283,8 @@ export const seriesFunctions: readonly ScalarFunctionDef[] = [
   elementWise('series_subtract', (a, b) => a - b),
   elementWise('series_multiply', (a, b) => a * b),
   // Always a double division (docs): 2/0 is +∞, not an error.
-  elementWise('series_divide', (a, b) => a / b),
-  elementWise('series_pow', (a, b) => a ** b),
+  elementWise('series_divide', (a, b) => a / b, 'real'),
+  elementWise('series_pow', (a, b) => a ** b, 'real'),
   elementWise('series_greater', (a, b) => a > b),
   elementWise('series_greater_equals', (a, b) => a >= b),
   elementWise('series_less', (a, b) => a < b),
@@ -254,7 +292,7 @@ export const seriesFunctions: readonly ScalarFunctionDef[] = [
   elementWise('series_equals', (a, b) => a === b),
   elementWise('series_not_equals', (a, b) => a !== b),
 
-  unary('series_abs', Math.abs),
+  unary('series_abs', Math.abs, 'operand'),
   unary('series_acos', Math.acos),
   unary('series_asin', Math.asin),
   unary('series_atan', Math.atan),
@@ -263,7 +301,7 @@ export const seriesFunctions: readonly ScalarFunctionDef[] = [
   unary('series_exp', Math.exp),
   unary('series_floor', Math.floor),
   unary('series_log', Math.log),
-  unary('series_sign', sign),
+  unary('series_sign', sign, 'operand'),
   unary('series_sin', Math.sin),
   unary('series_tan', Math.tan),
 
@@ -339,7 +377,11 @@ export const seriesFunctions: readonly ScalarFunctionDef[] = [
     impl: (args) => {
       if (!Array.isArray(args[0])) return null;
       const s = seriesStats(args[0], boolArg('series_stats_dynamic', args, 1, false));
-      return { min: s.min, min_idx: s.minIdx, max: s.max, max_idx: s.maxIdx, avg: s.avg, stdev: s.stdev, variance: s.variance, sum: s.sum, len: s.len };
+      // Typed as the docs print them: `"min": 2.0, "min_idx": 8, ..., "sum": 492.0, "len": 15`.
+      return {
+        min: realOrNull(s.min), min_idx: s.minIdx, max: realOrNull(s.max), max_idx: s.maxIdx, avg: realOrNull(s.avg),
+        stdev: realOrNull(s.stdev), variance: realOrNull(s.variance), sum: realOrNull(s.sum), len: s.len,
+      };
     },
   },
 
@@ -362,9 +404,9 @@ export const seriesFunctions: readonly ScalarFunctionDef[] = [
     name: 'series_fill_const',
     params: [SERIES, opt('constant_value', 'scalar'), opt('missing_value_placeholder', 'scalar')],
     returns: 'dynamic',
-    impl: (args) => {
+    impl: (args, ctx) => {
       if (!Array.isArray(args[0])) return null;
-      const constant = args[1] === undefined ? 0 : (args[1] as DynamicValue);
+      const constant = args[1] === undefined ? 0 : scalarInSeries(args[1], ctx, 1);
       return fillConst(args[0], constant, missingTest(placeholderArg('series_fill_const', args, 2)));
     },
   },
@@ -373,9 +415,10 @@ export const seriesFunctions: readonly ScalarFunctionDef[] = [
     name: 'series_fill_linear',
     params: [SERIES, opt('missing_value_placeholder', 'scalar'), opt('fill_edges', ['bool']), opt('constant_value', 'scalar')],
     returns: 'dynamic',
-    impl: (args) => {
+    impl: (args, ctx) => {
       if (!Array.isArray(args[0])) return null;
-      const constant = args[3] === undefined ? 0 : (args[3] as DynamicValue);
+      // The docs' all-null array fills with 0.0: the default constant is a real.
+      const constant = args[3] === undefined ? realToDynamic(0) : scalarInSeries(args[3], ctx, 3);
       return fillLinear(args[0], missingTest(placeholderArg('series_fill_linear', args, 1)), boolArg('series_fill_linear', args, 2, true), constant);
     },
   },
@@ -401,7 +444,10 @@ export const seriesFunctions: readonly ScalarFunctionDef[] = [
       const s = readFloat64(series ?? null);
       if (s === null) return null;
       const values = lineValues(fitLine(s));
-      return Object.fromEntries(LINE_PARTS.map((part, i) => [part, values[i]!]));
+      return Object.fromEntries(LINE_PARTS.map((part, i) => {
+        const v = values[i]!;
+        return [part, typeof v === 'number' ? realToDynamic(v) : v];
+      }));
     },
   },
   {
@@ -430,7 +476,7 @@ export const seriesFunctions: readonly ScalarFunctionDef[] = [
         return { rsquare: null, split_idx: null, variance: null, rvariance: null, line_fit: null, right: nulls, left: { ...nulls } };
       }
       return {
-        rsquare: fit.rsquare, split_idx: fit.splitIdx, variance: fit.variance, rvariance: fit.rvariance,
+        rsquare: realOrNull(fit.rsquare), split_idx: fit.splitIdx, variance: realOrNull(fit.variance), rvariance: realOrNull(fit.rvariance),
         line_fit: toDynamic(fit.lineFit), right: sideBag(fit.right), left: sideBag(fit.left),
       };
     },
@@ -460,7 +506,7 @@ export const seriesFunctions: readonly ScalarFunctionDef[] = [
       }
       const fit = fitPoly(y, x, degree);
       if (fit === null) return POLY_PARTS.map(() => null);
-      return [fit.rsquare, fit.coefficients, fit.variance, fit.rvariance, toDynamic(fit.polyFit)];
+      return [fit.rsquare, toReals(fit.coefficients), fit.variance, fit.rvariance, toDynamic(fit.polyFit)];
     },
   },
 
@@ -514,7 +560,7 @@ export const seriesFunctions: readonly ScalarFunctionDef[] = [
       const count = intArg(fn, args, 3, 1);
       if (count < 0) throw new KqlError(`${fn}(): num_periods must not be negative, got ${count}`, 'InvalidArgument');
       const r = detectPeriods(s, numberArg(fn, args, 1, 0), numberArg(fn, args, 2, s.length), count);
-      return [r.periods, r.scores];
+      return [toReals(r.periods), toReals(r.scores)];
     },
   },
   {
@@ -530,7 +576,7 @@ export const seriesFunctions: readonly ScalarFunctionDef[] = [
       if (args.length < 2 || args.length > 17) throw new KqlError(`${fn}(): expects between 1 and 16 periods, got ${args.length - 1}`, 'InvalidArgument');
       const periods = args.slice(1).map((_, i) => numberArg(fn, args, i + 1, 0));
       const r = validatePeriods(s, periods);
-      return [r.periods, r.scores];
+      return [toReals(r.periods), toReals(r.scores)];
     },
   },
 
@@ -597,7 +643,7 @@ export const seriesFunctions: readonly ScalarFunctionDef[] = [
         method: parseOutlierMethod(fn, stringArg(fn, args, 5, 'ctukey')),
         seasonalityThreshold: numberArg(fn, args, 6, DEFAULT_SEASONALITY_THRESHOLD),
       });
-      return [toNumbers(result.flags), toNumbers(result.scores), toDynamic(result.baseline)];
+      return [toLongs(result.flags), toDynamic(result.scores), toDynamic(result.baseline)];
     },
   },
   {
@@ -634,7 +680,7 @@ export const seriesFunctions: readonly ScalarFunctionDef[] = [
       const ignore = args[2] === undefined || args[2] === null ? null : numberArg(fn, args, 2, 0);
       // Elements equal to ignore_val are missing: outside the percentiles and scored 0 (docs).
       if (ignore !== null) for (let i = 0; i < values.length; i++) if (values[i] === ignore) values[i] = Number.NaN;
-      return toNumbers(tukeyScores(values, low, high));
+      return toDynamic(tukeyScores(values, low, high));
     },
   },
 
@@ -656,11 +702,18 @@ export const seriesFunctions: readonly ScalarFunctionDef[] = [
   },
 ];
 
+/** A constant argument placed into a series: a real argument stays a real (`0.0` in the docs). */
+function scalarInSeries(value: Scalar, ctx: CallContext, index: number): DynamicValue {
+  if (typeof value === 'number') return scalarIsReal(ctx, index) ? realToDynamic(value) : value;
+  return value as DynamicValue;
+}
+
 /** The missing_value_placeholder: null by default; a numeric placeholder matches by value. */
 function placeholderArg(fn: string, args: readonly Scalar[], index: number): number | null {
-  const v = args[index];
-  if (v === undefined || v === null) return null;
-  if (typeof v !== 'number') throw new KqlError(`${fn}(): missing_value_placeholder must be numeric or null`, 'InvalidArgument');
+  const raw = args[index];
+  if (raw === undefined || raw === null) return null;
+  const v = dynamicNumber(raw as DynamicValue);
+  if (v === null) throw new KqlError(`${fn}(): missing_value_placeholder must be numeric or null`, 'InvalidArgument');
   return v;
 }
 
@@ -677,5 +730,5 @@ function transform(fn: string, args: readonly Scalar[], inverse: boolean): Dynam
   if (im.length !== re.length) throw new KqlError(`${fn}(): the real and imaginary arrays must have the same length`, 'InvalidArgument');
   if (!re.every(isPresent) || !im.every(isPresent)) return [null, null];
   const out = dft(re as number[], im as number[], inverse);
-  return [Array.from(out.re), Array.from(out.im)];
+  return [toReals(out.re), toReals(out.im)];
 }

@@ -1,12 +1,12 @@
 // Filling missing values: series_fill_forward/backward/const/linear. A "missing" element is one
 // equal to the missing_value_placeholder (default null; a numeric placeholder matches by value).
 // Elements keep their original values otherwise, including non-numeric ones.
-import type { DynamicValue } from '../../types.js';
+import { dynamicNumber, isWholeReal, realToDynamic, type DynamicValue } from '../../types.js';
 
 export type MissingTest = (v: DynamicValue) => boolean;
 
 export function missingTest(placeholder: number | null): MissingTest {
-  return placeholder === null ? (v) => v === null : (v) => v === placeholder;
+  return placeholder === null ? (v) => v === null : (v) => dynamicNumber(v) === placeholder;
 }
 
 /** Each missing element takes the last non-missing value before it; leading ones stay. */
@@ -37,8 +37,9 @@ export function fillConst(series: readonly DynamicValue[], constant: DynamicValu
  * Linear interpolation between the nearest non-missing numeric neighbours. With `fillEdges`, a
  * leading/trailing run takes the nearest value; otherwise it stays missing. A series with no
  * non-missing numeric value becomes `constant` throughout (null keeps it as is).
- * When every present value is a whole number (ADX: an int/long series) the interpolated values
- * are truncated toward zero, as the docs example shows for its long array (73.5 → 73).
+ * When every present value is a long (an int/long series) the interpolated values are longs,
+ * truncated toward zero, as the docs example shows for its long array (73.5 → 73); with any real
+ * among them they are reals (its array of doubles gives 73.5, and 16.0 stays 16.0).
  */
 export function fillLinear(
   series: readonly DynamicValue[],
@@ -47,19 +48,22 @@ export function fillLinear(
   constant: DynamicValue,
 ): DynamicValue[] {
   const anchors: number[] = [];
-  let allIntegers = true;
+  const values: number[] = [];
+  let allLongs = true;
   for (let i = 0; i < series.length; i++) {
     const v = series[i]!;
-    if (!isMissing(v) && typeof v === 'number' && Number.isFinite(v)) {
+    const n = dynamicNumber(v);
+    if (!isMissing(v) && n !== null && Number.isFinite(n)) {
       anchors.push(i);
-      if (!Number.isInteger(v)) allIntegers = false;
+      values.push(n);
+      if (isWholeReal(v) || !Number.isSafeInteger(n)) allLongs = false;
     }
   }
   if (anchors.length === 0) {
     return constant === null ? series.slice() : series.map((v) => (isMissing(v) ? constant : v));
   }
   const out = series.slice();
-  const shape = (v: number) => (allIntegers ? Math.trunc(v) : v);
+  const shape = (v: number): DynamicValue => (allLongs ? Math.trunc(v) : realToDynamic(v));
   const first = anchors[0]!;
   const last = anchors[anchors.length - 1]!;
   for (let i = 0; i < series.length; i++) {
@@ -70,8 +74,8 @@ export function fillLinear(
   for (let k = 0; k + 1 < anchors.length; k++) {
     const lo = anchors[k]!;
     const hi = anchors[k + 1]!;
-    const a = series[lo] as number;
-    const b = series[hi] as number;
+    const a = values[k]!;
+    const b = values[k + 1]!;
     for (let i = lo + 1; i < hi; i++) {
       if (isMissing(series[i]!)) out[i] = shape(a + ((b - a) * (i - lo)) / (hi - lo));
     }

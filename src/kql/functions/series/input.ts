@@ -1,7 +1,7 @@
 // Reading series arguments. A series is a dynamic array; ADX treats every element that is not
 // a number (null, strings, bools, bags, nested arrays) as a missing value, so one reader serves
 // every series_* function and each function decides what a missing element means for it.
-import { KqlError, type DynamicValue, type Scalar } from '../../types.js';
+import { KqlError, WholeReal, realToDynamic, type DynamicValue, type Scalar } from '../../types.js';
 
 /** A series element: a number, or null for a missing/non-numeric element. */
 export type SeriesElement = number | null;
@@ -12,7 +12,7 @@ export function readSeries(value: Scalar): SeriesElement[] | null {
   const out = new Array<SeriesElement>(value.length);
   for (let i = 0; i < value.length; i++) {
     const v = value[i];
-    out[i] = typeof v === 'number' ? v : null;
+    out[i] = typeof v === 'number' ? v : v instanceof WholeReal ? v.value : null;
   }
   return out;
 }
@@ -31,32 +31,43 @@ export function readFloat64(value: Scalar): Float64Array | null {
   const out = new Float64Array(value.length);
   for (let i = 0; i < value.length; i++) {
     const v = value[i];
-    out[i] = typeof v === 'number' && Number.isFinite(v) ? v : Number.NaN;
+    out[i] = typeof v === 'number' ? (Number.isFinite(v) ? v : Number.NaN) : v instanceof WholeReal ? v.value : Number.NaN;
   }
   return out;
 }
 
-/** Plain numbers as a dynamic array (all finite by construction: flags, scores). */
-export function toNumbers(values: Float64Array): number[] {
+/** Whole numbers as a dynamic array of longs (anomaly flags). */
+export function toLongs(values: Float64Array): number[] {
   const out = new Array<number>(values.length);
   for (let i = 0; i < values.length; i++) out[i] = values[i]!;
   return out;
 }
 
-/** Back to a dynamic array: NaN and ±∞ have no JSON form, so they become null as ADX serialises them. */
+/** Finite reals as a dynamic array of reals: whole values stay real (scores, periods, transforms). */
+export function toReals(values: ArrayLike<number>): DynamicValue[] {
+  const out = new Array<DynamicValue>(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = realToDynamic(values[i]!);
+  return out;
+}
+
+/**
+ * Back to a dynamic array of reals, as ADX types every fitted, filtered or decomposed series:
+ * NaN and ±∞ have no JSON form, so they become null as ADX serialises them.
+ */
 export function toDynamic(values: Float64Array): DynamicValue[] {
   const out = new Array<DynamicValue>(values.length);
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
-    out[i] = Number.isFinite(v) ? v : null;
+    out[i] = Number.isFinite(v) ? realToDynamic(v) : null;
   }
   return out;
 }
 
 /** A numeric scalar argument, or `fallback` when absent or null. */
 export function numberArg(fn: string, args: readonly Scalar[], index: number, fallback: number): number {
-  const v = args[index];
-  if (v === undefined || v === null) return fallback;
+  const raw = args[index];
+  if (raw === undefined || raw === null) return fallback;
+  const v = raw instanceof WholeReal ? raw.value : raw;
   if (typeof v !== 'number') throw new KqlError(`${fn}(): argument ${index + 1} must be a number, got ${typeof v}`, 'InvalidArgument');
   return v;
 }
