@@ -354,8 +354,12 @@ export class FirstSeenTracker {
     if (specs instanceof FirstSeenError) return `${rule.source.file}: ${specs.message}`;
     for (const spec of specs) {
       try {
-        const summary = query(summaryQuery(spec), { tables: data.provider(window) }).table;
-        this.store.record(spec.name, summary, spec.bucketMs);
+        const span = this.unrecordedSpan(rule, spec, window);
+        if (span.from < span.to) {
+          const summary = query(summaryQuery(spec), { tables: data.provider(span) }).table;
+          this.store.record(spec.name, summary, spec.bucketMs);
+        }
+        this.recorded.set(`${this.ruleIndex(rule)}\u0000${spec.name}`, window);
       } catch (e) {
         if (e instanceof FirstSeenError) return `${rule.source.file}: ${e.message}`;
         if (e instanceof KqlError) return `${rule.source.file}: kqlhunt.firstSeen.source: ${e.message}`;
@@ -364,6 +368,37 @@ export class FirstSeenTracker {
     }
     return undefined;
   }
+
+  private readonly recorded = new Map<string, { from: bigint; to: bigint }>();
+  private readonly ruleIndexes = new Map<Rule, number>();
+
+  private ruleIndex(rule: Rule): number {
+    let i = this.ruleIndexes.get(rule);
+    if (i === undefined) this.ruleIndexes.set(rule, (i = this.ruleIndexes.size));
+    return i;
+  }
+
+  /**
+   * The part of `window` whose recording could still change the table. A replay's windows
+   * slide forward by the frequency and overlap by the rest of the period: what the previous
+   * window of the same rule recorded is not summarised again. Exact for min/max, and for
+   * bucket counts too: the bucket holding the previous window's end is recorded again from
+   * its start (clipped to this window), and every earlier bucket inside this window lay
+   * wholly inside the previous one, whose count can only be as large. Anything but a forward
+   * slide (a first run, a re-run, a jump) records the whole window.
+   */
+  private unrecordedSpan(rule: Rule, spec: FirstSeenSpec, window: { from: bigint; to: bigint }): { from: bigint; to: bigint } {
+    const previous = this.recorded.get(`${this.ruleIndex(rule)}\u0000${spec.name}`);
+    if (previous === undefined || !(previous.from <= window.from && window.from <= previous.to && previous.to < window.to)) return window;
+    const resume = spec.bucketMs === undefined ? previous.to : bucketStart(previous.to, spec.bucketMs);
+    return { from: resume > window.from ? resume : window.from, to: window.to };
+  }
+}
+
+/** Where `bin(TimeGenerated, bucket)` puts `t`: the engine's own binning, so the two always agree. */
+function bucketStart(t: bigint, bucketMs: number): bigint {
+  const r = query(`print b = bin(__t, ${formatDuration(bucketMs)})`, { tables: new Map(), params: { __t: { type: 'datetime', value: t } } });
+  return r.table.columns[0]!.column.get(0) as bigint;
 }
 
 /** The summary over no rows: the table's shape before anything is recorded. */
