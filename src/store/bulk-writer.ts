@@ -1,5 +1,5 @@
 // A writer for producers that already hold whole columns (the simulator): segments go to
-// disk as they are handed over, and one manifest rename at commit() makes all of them
+// disk as they are handed over (segment-writes.ts), and one manifest rename at commit() makes all of them
 // visible, exactly as the row-by-row StoreWriter commits a source (docs/storage.md). It takes
 // the same lock, so it never runs beside another writer.
 
@@ -9,8 +9,9 @@ import path from 'node:path';
 import type { Column } from '../kql/data/column.js';
 import type { TableSchema } from '../kql/types.js';
 import { encodeColumn } from './column-file.js';
-import { acquireLock, fsyncDir, writeFileDurable } from './files.js';
-import { readManifest, segmentDir, sourceKey, writeManifest, type Manifest, type SegmentEntry, type SourceEntry } from './manifest.js';
+import { acquireLock } from './files.js';
+import { readManifest, sourceKey, writeManifest, type Manifest, type SourceEntry } from './manifest.js';
+import { SegmentWrites } from './segment-writes.js';
 import { currentTicksValue } from './values.js';
 
 export interface BulkSegment {
@@ -42,7 +43,7 @@ export class BulkStoreWriter {
   private readonly working: Manifest;
   private readonly release: () => void;
   private readonly ingestedAt = String(currentTicksValue());
-  private readonly written: string[] = [];
+  private readonly segmentWrites: SegmentWrites;
   private rows = 0;
   private done = false;
   bytes = 0;
@@ -51,6 +52,7 @@ export class BulkStoreWriter {
   /** Takes the store's writer lock (creating the store directory if needed). */
   constructor(readonly dir: string, private readonly source: BulkSource, tables: Readonly<Record<string, TableSchema>>) {
     fs.mkdirSync(dir, { recursive: true });
+    this.segmentWrites = new SegmentWrites(dir);
     this.release = acquireLock(path.join(dir, '.lock'));
     try {
       this.working = readManifest(dir);
@@ -91,26 +93,15 @@ export class BulkStoreWriter {
     const entry = this.working.tables[segment.table];
     if (entry === undefined) throw new Error(`internal: table ${segment.table} was not declared`);
     const id = `${Date.now().toString(36)}-${process.pid.toString(36)}-${crypto.randomBytes(4).toString('hex')}`;
-    const tmp = path.join(this.dir, '.tmp', id);
-    fs.mkdirSync(tmp, { recursive: true });
-    let bytes = 0;
-    segment.columns.forEach(({ name, column }, i) => {
+    const encoded = segment.columns.map(({ name, column }) => {
       if (column.length !== segment.rows) throw new Error(`internal: ${segment.table}.${name} has ${column.length} rows, the segment ${segment.rows}`);
-      const data = encodeColumn(column);
-      bytes += data.byteLength;
-      writeFileDurable(path.join(tmp, `c${i}.col`), data);
+      return encodeColumn(column);
     });
-    const seg: SegmentEntry = {
-      id, day: segment.day, rows: segment.rows, minMs: segment.minMs, maxMs: segment.maxMs, ingestedAt: this.ingestedAt,
-      columns: segment.columns.map(({ name, column }) => ({ name, type: column.type })), bytes,
-    };
-    writeFileDurable(path.join(tmp, 'segment.json'), JSON.stringify({ table: segment.table, ...seg }, null, 1));
-    fsyncDir(tmp);
-    const final = segmentDir(this.dir, segment.table, seg);
-    fs.mkdirSync(path.dirname(final), { recursive: true });
-    fs.renameSync(tmp, final);
-    fsyncDir(path.dirname(final));
-    this.written.push(final);
+    const seg = this.segmentWrites.write({
+      table: segment.table, id, day: segment.day, rows: segment.rows, minMs: segment.minMs, maxMs: segment.maxMs,
+      ingestedAt: this.ingestedAt, columns: segment.columns.map(({ name, column }) => ({ name, type: column.type })),
+    }, encoded);
+    const bytes = seg.bytes;
     entry.segments.push(seg);
     this.rows += segment.rows;
     this.bytes += bytes;
@@ -125,6 +116,7 @@ export class BulkStoreWriter {
     };
     this.working.sources[sourceKey(this.source.sha256, 0)] = entry;
     this.working.generation++;
+    this.segmentWrites.flush();
     writeManifest(this.dir, this.working);
     this.done = true;
     this.release();
@@ -133,7 +125,7 @@ export class BulkStoreWriter {
   /** Drops uncommitted segments and releases the lock (after an error, or when nothing was to be written). */
   abort(): void {
     if (this.done) return;
-    for (const dir of this.written) fs.rmSync(dir, { recursive: true, force: true });
+    this.segmentWrites.discard();
     this.done = true;
     this.release();
   }

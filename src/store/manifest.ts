@@ -8,7 +8,12 @@ import type { ColumnSchema, TableSchema } from '../kql/types.js';
 import { replaceFileAtomic } from './files.js';
 
 export const MANIFEST_FILE = 'manifest.json';
-const MANIFEST_VERSION = 1;
+/**
+ * 2: segments may be one `.kqs` file (`SegmentEntry.offsets`). Version 1 manifests (every
+ * segment a directory of `.col` files) are still read; writers write version 2.
+ */
+const MANIFEST_VERSION = 2;
+const READABLE_VERSIONS: readonly number[] = [1, 2];
 
 export interface SegmentEntry {
   id: string;
@@ -20,10 +25,16 @@ export interface SegmentEntry {
   maxMs: number | null;
   /** When the segment was committed: datetime ticks as a decimal string (JSON has no bigint). */
   ingestedAt: string;
-  /** Column i is stored in `c<i>.col`. */
+  /** Column i is stored in `c<i>.col` of the segment's directory, or at `offsets[i]` of its `.kqs` file. */
   columns: ColumnSchema[];
   /** Bytes of all its column files. */
   bytes: number;
+  /**
+   * Present for a one-file segment (`<id>.kqs` in the partition directory, manifest version 2):
+   * where column i's bytes start in it, then where the last ends. Absent: a version 1 segment
+   * directory `<id>/` holding `c<i>.col` files.
+   */
+  offsets?: number[];
 }
 
 export interface TableEntry {
@@ -81,13 +92,15 @@ export function readManifest(storeDir: string): Manifest {
   } catch (e) {
     throw new StoreFormatError(`${file} is not valid JSON: ${(e as Error).message}`);
   }
-  if (m.version !== MANIFEST_VERSION) {
-    throw new StoreFormatError(`${file} has version ${String(m.version)}; this build reads version ${MANIFEST_VERSION}`);
+  if (!READABLE_VERSIONS.includes(m.version)) {
+    throw new StoreFormatError(`${file} has version ${String(m.version)}; this build reads versions ${READABLE_VERSIONS.join(' and ')}`);
   }
   return m;
 }
 
+/** Writes the manifest atomically, as the current version (a version 1 store is upgraded by its first commit). */
 export function writeManifest(storeDir: string, m: Manifest): void {
+  m.version = MANIFEST_VERSION;
   replaceFileAtomic(path.join(storeDir, MANIFEST_FILE), JSON.stringify(m));
 }
 
@@ -96,6 +109,13 @@ export function tableDirName(table: string): string {
   return /^[A-Za-z0-9_]+$/.test(table) ? table : encodeURIComponent(table).replace(/\./g, '%2E').replace(/\*/g, '%2A');
 }
 
+/** A version 1 segment's directory. */
 export function segmentDir(storeDir: string, table: string, seg: Pick<SegmentEntry, 'day' | 'id'>): string {
   return path.join(storeDir, 'tables', tableDirName(table), seg.day, seg.id);
+}
+
+/** Where a segment lives: its `.kqs` file, or (version 1) its directory. */
+export function segmentPath(storeDir: string, table: string, seg: Pick<SegmentEntry, 'day' | 'id' | 'offsets'>): string {
+  const dir = segmentDir(storeDir, table, seg);
+  return seg.offsets === undefined ? dir : `${dir}.kqs`;
 }

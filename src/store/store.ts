@@ -11,7 +11,7 @@ import { ColumnCache } from './column-cache.js';
 import { decodeColumn } from './column-file.js';
 import { acquireLock } from './files.js';
 import {
-  readManifest, segmentDir, writeManifest, MANIFEST_FILE, type Manifest, type SegmentEntry, type TableEntry,
+  readManifest, segmentDir, segmentPath, writeManifest, MANIFEST_FILE, type Manifest, type SegmentEntry, type TableEntry,
 } from './manifest.js';
 import { StoreWriter, type StoreWriterOptions } from './writer.js';
 
@@ -153,10 +153,11 @@ export class Store {
     const key = `${table}\u0000${seg.id}\u0000${index}`;
     const cached = this.cache.get(key);
     if (cached !== undefined) return cached;
-    const file = path.join(segmentDir(this.dir, table, seg), `c${index}.col`);
-    let bytes: Buffer;
+    const file = seg.offsets === undefined
+      ? path.join(segmentDir(this.dir, table, seg), `c${index}.col`) : segmentPath(this.dir, table, seg);
+    let bytes: Uint8Array;
     try {
-      bytes = fs.readFileSync(file);
+      bytes = seg.offsets === undefined ? fs.readFileSync(file) : readRange(file, seg.offsets[index]!, seg.offsets[index + 1]!);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       throw new KqlError(
@@ -170,7 +171,8 @@ export class Store {
     try {
       col = decodeColumn(bytes);
     } catch (e) {
-      throw new KqlError(`store file ${file} is damaged: ${(e as Error).message}`, 'StoreRead');
+      const where = seg.offsets === undefined ? '' : ` (column ${index}, bytes ${seg.offsets[index]}..${seg.offsets[index + 1]})`;
+      throw new KqlError(`store file ${file} is damaged${where}: ${(e as Error).message}`, 'StoreRead');
     }
     if (col.length !== seg.rows) throw new KqlError(`store file ${file} holds ${col.length} rows; the manifest says ${seg.rows}`, 'StoreRead');
     this.cache.set(key, col, bytes.byteLength);
@@ -216,7 +218,7 @@ export class Store {
       this.current = next;
       const partitions = new Set<string>();
       for (const { table, seg } of dropped) {
-        const dir = segmentDir(this.dir, table, seg);
+        const dir = segmentPath(this.dir, table, seg);
         fs.rmSync(dir, { recursive: true, force: true });
         partitions.add(path.dirname(dir));
       }
@@ -278,6 +280,23 @@ function rowsInRange(time: TicksColumn, b: Bounds): Int32Array {
   return Int32Array.from(out);
 }
 
+/** Bytes [start, end) of a file, in their own buffer (so the column's sections can be aligned views). */
+function readRange(file: string, start: number, end: number): Uint8Array {
+  const out = new Uint8Array(end - start);
+  const fd = fs.openSync(file, 'r');
+  try {
+    let got = 0;
+    while (got < out.byteLength) {
+      const n = fs.readSync(fd, out, got, out.byteLength - got, start + got);
+      if (n === 0) throw new KqlError(`store file ${file} ends at byte ${start + got}; the manifest expects ${end}`, 'StoreRead');
+      got += n;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  return out;
+}
+
 function removeIfEmpty(dir: string): void {
   try {
     if (fs.readdirSync(dir).length === 0) fs.rmdirSync(dir);
@@ -288,7 +307,7 @@ function removeIfEmpty(dir: string): void {
 
 /**
  * Deletes what a crashed writer left: the temp area, stray manifest temp files, and
- * segment directories no manifest lists. Only called while holding the lock.
+ * segment files or directories no manifest lists. Only called while holding the lock.
  */
 function removeUncommitted(storeDir: string, m: Manifest): void {
   fs.rmSync(path.join(storeDir, '.tmp'), { recursive: true, force: true });
@@ -297,7 +316,7 @@ function removeUncommitted(storeDir: string, m: Manifest): void {
   }
   const live = new Set<string>();
   for (const [table, entry] of Object.entries(m.tables)) {
-    for (const seg of entry.segments) live.add(segmentDir(storeDir, table, seg));
+    for (const seg of entry.segments) live.add(segmentPath(storeDir, table, seg));
   }
   const tablesDir = path.join(storeDir, 'tables');
   if (!fs.existsSync(tablesDir)) return;

@@ -3,18 +3,14 @@
 // Hold it only as long as needed: it owns the store lock until close().
 
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import { UNIX_EPOCH_TICKS } from '../kql/data/column.js';
 import { currentTicksValue, coerceValue, typeOfValue } from './values.js';
 import type { ColumnSchema, ScalarType, TableSchema } from '../kql/types.js';
 import { ColumnBuffer } from './column-builders.js';
 import type { IngestSink, QuarantinedRecord, RecordSource } from '../ingest/sink.js';
 import { encodeColumn } from './column-file.js';
-import { fsyncDir, writeFileDurable } from './files.js';
-import {
-  segmentDir, sourceKey, writeManifest, type Manifest, type SegmentEntry, type SourceEntry, type TableEntry,
-} from './manifest.js';
+import { sourceKey, writeManifest, type Manifest, type SourceEntry, type TableEntry } from './manifest.js';
+import { SegmentWrites } from './segment-writes.js';
 import { QUARANTINE_SCHEMA, QUARANTINE_TABLE, quarantineRow } from './quarantine.js';
 
 /** Points in a commit where a crash leaves different debris; tests kill the process at each. */
@@ -89,8 +85,8 @@ export class StoreWriter implements IngestSink {
   private working: Manifest;
   private readonly tables = new Map<string, TableState>();
   private source: (SourceInfo & { rows: number; quarantined: number; tablesInOrder: TableState[] }) | undefined;
-  /** Segment directories renamed into place but not yet in a committed manifest. */
-  private written: string[] = [];
+  /** Segment files of the open source: written, renamed into place, not yet in a committed manifest. */
+  private readonly segments: SegmentWrites;
   private segmentsThisSource = 0;
   private buffered = 0;
   private closed = false;
@@ -101,9 +97,6 @@ export class StoreWriter implements IngestSink {
   private readonly dayNames = new Map<number, string>();
   /** The table of the previous row: rows come in long runs per table. */
   private lastState: TableState | undefined;
-  /** One row's values and slots between resolving its keys and storing it (reused). */
-  private readonly rowValues: unknown[] = [];
-  private readonly rowSlots: number[] = [];
   /** Values the table's column type could not take (stored as null), per source. */
   badValues = 0;
 
@@ -120,6 +113,7 @@ export class StoreWriter implements IngestSink {
     this.ingestedAt = String(this.ingestTime);
     this.segmentRows = options.segmentRows ?? 262_144;
     this.maxBufferedValues = options.maxBufferedValues ?? 8_000_000;
+    this.segments = new SegmentWrites(dir, options.onCommitStep);
   }
 
   /** The committed record of a source with these bytes, if it was ingested before. */
@@ -160,27 +154,15 @@ export class StoreWriter implements IngestSink {
 
   /** Buffers one row: new columns join the table's schema, values go to their (table, day) buffer. */
   private append(state: TableState, row: Record<string, unknown>): void {
-    const values = this.rowValues;
-    const slots = this.rowSlots;
-    const recentKeys = state.recentKeys;
-    const recentSlots = state.recentSlots;
-    let n = 0;
-    let time: unknown = null;
-    for (const key in row) {
-      const v = row[key];
-      if (v === undefined || v === null) continue;
-      let slot: number;
-      if (recentKeys[n] === key) slot = recentSlots[n]!;
-      else {
-        slot = state.slots.get(key) ?? this.addColumn(state, key, typeOfValue(v));
-        recentKeys[n] = key;
-        recentSlots[n] = slot;
+    // Only a table without rows can still gain its time column from a row's new columns; then
+    // the row's columns join first, so the row lands in the partition it will be read from.
+    if (state.timeSlot < 0 && state.entry.segments.length === 0 && !anyRows(state)) {
+      for (const key in row) {
+        const v = row[key];
+        if (v !== undefined && v !== null && !state.slots.has(key)) this.addColumn(state, key, typeOfValue(v));
       }
-      if (slot === state.timeSlot) time = v;
-      slots[n] = slot;
-      values[n++] = v;
     }
-
+    const time = state.timeSlot < 0 ? null : row[state.columns[state.timeSlot]!.name];
     let buf: DayBuffer;
     let ms = 0;
     let sub = 0;
@@ -205,16 +187,27 @@ export class StoreWriter implements IngestSink {
 
     const r = buf.rows;
     const builders = buf.builders;
+    const recentKeys = state.recentKeys;
+    const recentSlots = state.recentSlots;
+    let n = 0;
     let stored = 0;
-    for (let i = 0; i < n; i++) {
-      const slot = slots[i]!;
+    for (const key in row) {
+      const v = row[key];
+      if (v === undefined || v === null) continue;
+      let slot: number;
+      if (recentKeys[n] === key) slot = recentSlots[n]!;
+      else {
+        slot = state.slots.get(key) ?? this.addColumn(state, key, typeOfValue(v));
+        recentKeys[n] = key;
+        recentSlots[n] = slot;
+      }
+      n++;
       let b = builders[slot];
       if (b === undefined) {
         b = builders[slot] = new ColumnBuffer(state.columns[slot]!.type);
         buf.order.push(slot);
       }
       // The row's time was split above: its ticks are converted once per row, whichever datetime columns hold it.
-      const v = values[i];
       if (dated && v === time && b.type === 'datetime') {
         b.addParts(r, ms, sub);
         stored++;
@@ -251,6 +244,7 @@ export class StoreWriter implements IngestSink {
     };
     this.working.sources[sourceKey(src.sha256, src.size)] = entry;
     this.working.generation = this.committed.generation + 1;
+    this.segments.flush();
     this.options.onCommitStep?.('manifest-written', src.file);
     writeManifest(this.dir, this.working);
     this.committed = this.working;
@@ -263,7 +257,6 @@ export class StoreWriter implements IngestSink {
       state.sourceRows = 0;
     }
     const result: CommitResult = { rows: src.rows, quarantined: src.quarantined, tables, segments: this.segmentsThisSource };
-    this.written = [];
     this.segmentsThisSource = 0;
     this.source = undefined;
     return result;
@@ -271,8 +264,7 @@ export class StoreWriter implements IngestSink {
 
   /** Forgets the open source: its buffered rows, and segments written for it, are dropped. */
   abortSource(): void {
-    for (const dir of this.written) fs.rmSync(dir, { recursive: true, force: true });
-    this.written = [];
+    this.segments.discard();
     this.segmentsThisSource = 0;
     this.source = undefined;
     this.working = structuredClone(this.committed);
@@ -358,34 +350,17 @@ export class StoreWriter implements IngestSink {
     if (best !== undefined && best.buf.rows > 0) this.cut(best.state, best.buf);
   }
 
-  /** Writes a buffer as a segment: into .tmp, durable, then renamed into its partition. */
+  /** Writes a buffer as a segment file (durable, renamed into its partition; visible at the commit). */
   private cut(state: TableState, buf: DayBuffer): void {
-    const table = state.name;
     state.buffers.delete(buf.day);
     if (state.lastBuffer === buf) state.lastBuffer = undefined;
     this.buffered -= buf.values;
     const id = `${Date.now().toString(36)}-${process.pid.toString(36)}-${crypto.randomBytes(4).toString('hex')}`;
     const columns: ColumnSchema[] = buf.order.map((slot) => ({ ...state.columns[slot]! }));
-    const tmp = path.join(this.dir, '.tmp', id);
-    fs.mkdirSync(tmp, { recursive: true });
-    let bytes = 0;
-    buf.order.forEach((slot, i) => {
-      const data = encodeColumn(buf.builders[slot]!.finish(buf.rows));
-      bytes += data.byteLength;
-      writeFileDurable(path.join(tmp, `c${i}.col`), data);
-    });
-    const seg: SegmentEntry = {
-      id, day: buf.day, rows: buf.rows, minMs: buf.minMs, maxMs: buf.maxMs, ingestedAt: this.ingestedAt, columns, bytes,
-    };
-    writeFileDurable(path.join(tmp, 'segment.json'), JSON.stringify({ table, ...seg }, null, 1));
-    fsyncDir(tmp);
-    this.options.onCommitStep?.('segment-written', tmp);
-    const final = segmentDir(this.dir, table, seg);
-    fs.mkdirSync(path.dirname(final), { recursive: true });
-    fs.renameSync(tmp, final);
-    fsyncDir(path.dirname(final));
-    this.written.push(final);
-    this.options.onCommitStep?.('segment-renamed', final);
+    const encoded = buf.order.map((slot) => encodeColumn(buf.builders[slot]!.finish(buf.rows)));
+    const seg = this.segments.write({
+      table: state.name, id, day: buf.day, rows: buf.rows, minMs: buf.minMs, maxMs: buf.maxMs, ingestedAt: this.ingestedAt, columns,
+    }, encoded);
     state.entry.segments.push(seg);
     this.segmentsThisSource++;
   }

@@ -24,13 +24,13 @@ for (const step of ['segment-written', 'segment-renamed', 'manifest-written'] as
     const killed = runChild(dir, step, 10);
     assert.equal(killed.signal, 'SIGKILL', 'the child must actually die at that step');
     // Debris of the dead writer is on disk, but no reader sees it.
-    assert.ok(files(dir).some((f) => f.endsWith('.col')), 'column files were written before the kill');
+    assert.ok(files(dir).some((f) => f.endsWith('.kqs')), 'segment files were written before the kill');
     const store = Store.open(dir);
     assert.equal(store.table('T'), undefined);
     assert.deepEqual(store.tableNames(), []);
     // The lock of the dead process is taken over and its debris removed.
     store.writer().close();
-    assert.deepEqual(files(dir).filter((f) => f.endsWith('.col')), []);
+    assert.deepEqual(files(dir).filter((f) => f.endsWith('.kqs')), []);
     // Ingesting again after the crash yields every row exactly once.
     const ok = runChild(dir, 'none', 10);
     assert.equal(ok.status, 0);
