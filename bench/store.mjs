@@ -6,7 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { NumberColumn, StringColumn, TicksColumn } from '../dist/src/kql/data/column.js';
 import { encodeColumn } from '../dist/src/store/column-file.js';
-import { segmentDir, writeManifest, emptyManifest } from '../dist/src/store/manifest.js';
+import { segmentPath, writeManifest, emptyManifest } from '../dist/src/store/manifest.js';
+import { encodeSegmentFile } from '../dist/src/store/segment-file.js';
 import { Store } from '../dist/src/store/store.js';
 
 const ROWS = Number(process.argv[2] ?? 10_000_000);
@@ -62,17 +63,17 @@ for (let d = 0, written = 0; d < DAYS && written < ROWS; d++) {
   for (let off = 0; off < dayRows; off += SEGMENT) {
     const n = Math.min(SEGMENT, dayRows - off);
     const cols = segmentColumns(n, day0 + d * 86_400_000 + off * step, step);
-    const seg = {
-      id: `d${d}-s${off}`, day: new Date(day0 + d * 86_400_000).toISOString().slice(0, 10), rows: n,
-      minMs: cols[0].ms[0], maxMs: cols[0].ms[n - 1], ingestedAt: '0', columns: SCHEMA, bytes: 0,
+    const meta = {
+      table: 'Conn', id: `d${d}-s${off}`, day: new Date(day0 + d * 86_400_000).toISOString().slice(0, 10), rows: n,
+      minMs: cols[0].ms[0], maxMs: cols[0].ms[n - 1], ingestedAt: '0', columns: SCHEMA,
     };
-    const sdir = segmentDir(dir, 'Conn', seg);
-    fs.mkdirSync(sdir, { recursive: true });
-    cols.forEach((c, i) => {
-      const data = encodeColumn(c);
-      seg.bytes += data.byteLength;
-      fs.writeFileSync(path.join(sdir, `c${i}.col`), data);
-    });
+    // The layout the store writer makes: one .kqs file per segment.
+    const { bytes: file, offsets } = encodeSegmentFile(meta, cols.map((c) => encodeColumn(c)));
+    const { table: _table, ...rest } = meta;
+    const seg = { ...rest, bytes: file.byteLength, offsets };
+    const target = segmentPath(dir, 'Conn', seg);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, file);
     bytes += seg.bytes;
     entry.segments.push(seg);
   }
