@@ -97,8 +97,6 @@ class HllAggregator implements GroupedAggregator {
   /** Each code's register slot in a dense sketch of precision p (hll.ts registerSlot), filled on demand. */
   private codeSlots = new Int32Array(0);
   private slotsKnown = 0;
-  private lastCode = new Int32Array(0);
-  private batchCodes = new Int32Array(0);
   /** Final counts of the groups that ended without a sketch. */
   private counts = new Float64Array(0);
 
@@ -115,24 +113,17 @@ class HllAggregator implements GroupedAggregator {
     const col = argColumn(args, 0, this.fn);
     this.ensureGroups(numGroups);
     const pass = this.predicateArg < 0 ? null : predicateValues(args[this.predicateArg], this.fn);
-    if (col instanceof StringColumn) this.updateCodes(ids, col, pass);
+    if (col instanceof StringColumn) this.updateCodes(ids, numGroups, col, pass);
     else this.updateHashes(ids, col, pass);
   }
 
-  private updateCodes(ids: Int32Array, col: StringColumn, pass: Uint8Array | null): void {
+  private updateCodes(ids: Int32Array, numGroups: number, col: StringColumn, pass: Uint8Array | null): void {
     const n = ids.length;
     if (this.codes.size + n > dcountTuning.codeCapacity) this.flushCodes(false);
-    const mapped = this.batchCodes.length >= n ? this.batchCodes : (this.batchCodes = new Int32Array(n));
+    const mapped = new Int32Array(n);
     this.space.map(col, mapped);
-    const lastCode = this.lastCode;
-    for (let r = 0; r < n; r++) {
-      const code = mapped[r]!;
-      const g = ids[r]!;
-      // Runs of one value are common (sorted or repeated input); keep one of each run.
-      if (code === lastCode[g] || (pass !== null && pass[r] === 0)) mapped[r] = NULL_CODE;
-      else lastCode[g] = code;
-    }
-    this.codes.pushBatch(ids, mapped, n);
+    if (pass !== null) for (let r = 0; r < n; r++) if (pass[r] === 0) mapped[r] = NULL_CODE;
+    this.codes.pushBatch(ids.slice(0, n), mapped, n, numGroups);
   }
 
   /** Register slots for every code of the space so far. */
@@ -182,13 +173,9 @@ class HllAggregator implements GroupedAggregator {
     if (numGroups <= this.numGroups) return;
     growArray(this.sketches, numGroups, () => null);
     if (numGroups > this.lastKey.length) {
-      const capacity = Math.max(numGroups, this.lastKey.length * 2);
-      const grownKeys = new Float64Array(capacity).fill(NaN);
-      grownKeys.set(this.lastKey);
-      this.lastKey = grownKeys;
-      const grownCodes = new Int32Array(capacity).fill(-1);
-      grownCodes.set(this.lastCode);
-      this.lastCode = grownCodes;
+      const grown = new Float64Array(Math.max(numGroups, this.lastKey.length * 2)).fill(NaN);
+      grown.set(this.lastKey);
+      this.lastKey = grown;
     }
     this.numGroups = numGroups;
   }
@@ -281,7 +268,6 @@ class HllAggregator implements GroupedAggregator {
       this.sketchOf(g).addPackedRange(hashes, 0, distinct);
     });
     grouped.clear();
-    this.lastCode.fill(-1);
   }
 
   finish(numGroups: number): Column {
@@ -293,8 +279,7 @@ class HllAggregator implements GroupedAggregator {
     this.pendingKeys = null;
     this.sortedKeys = null;
     this.batchKeys = undefined;
-    this.codes.release();
-    this.batchCodes = new Int32Array(0);
+    this.codes.clear();
     if (this.output === 'sketch') {
       return dynamicResult(this.sketches.map((s) => (s === null ? null : s.toDynamic())), numGroups);
     }

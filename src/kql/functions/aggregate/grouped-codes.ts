@@ -2,109 +2,75 @@
 // handed back one group at a time.
 //
 // Feeding each row straight into its group's sketch costs a cache miss per row once there are
-// thousands of groups (a different sketch each time), and so does any per-group list. Here rows
-// are scattered into PARTITIONS streams by the low bits of their group (few enough streams for
-// the write heads to stay in cache); at the end each partition, small enough to sort in cache,
-// is counting-sorted by group. Every step reads or writes memory in order.
-
-const PARTITION_BITS = 6;
-const PARTITIONS = 1 << PARTITION_BITS;
-const PARTITION_MASK = PARTITIONS - 1;
-/** Pairs per chunk: 64 KB, so the partially filled chunk of each partition wastes little. */
-const CHUNK_PAIRS = 8192;
-const CHUNK_INTS = CHUNK_PAIRS * 2;
-
-/** The chunk of a partition that has none yet: full, so the first push starts a real one. */
-const NO_CHUNK = new Int32Array(0);
+// thousands of groups (a different sketch each time). Here each batch's group ids and codes are
+// kept as they arrive (sequential copies), the rows per group are counted on the way, and at
+// the end one counting-sort pass lays every group's codes out contiguously. That pass writes to
+// as many places as there are groups, but each write only appends to its group's run, and the
+// hot groups' write positions stay in cache.
 
 export type GroupVisitor = (group: number, codes: Int32Array, from: number, to: number) => void;
 
 export class GroupedCodes {
-  /** Per partition: full chunks, the chunk being filled and how many ints it holds. */
-  private readonly full: Int32Array[][] = Array.from({ length: PARTITIONS }, () => []);
-  private readonly current: Int32Array[] = new Array<Int32Array>(PARTITIONS).fill(NO_CHUNK);
-  private readonly used = new Int32Array(PARTITIONS).fill(CHUNK_INTS);
-  private readonly spare: Int32Array[] = [];
-  private sorted = new Int32Array(0);
+  private groups: Int32Array[] = [];
+  private codes: Int32Array[] = [];
+  private rowsPerGroup = new Int32Array(0);
   /** Pairs held. */
   size = 0;
 
-  /** Appends (groups[r], codes[r]) for every row r < n whose code is not negative. */
-  pushBatch(groups: Int32Array, codes: Int32Array, n: number): void {
-    const used = this.used, current = this.current;
+  /**
+   * Takes (ids[r], codes[r]) for every row r < n whose code is not negative. Both arrays become
+   * this object's: callers pass arrays they will not reuse.
+   */
+  pushBatch(ids: Int32Array, codes: Int32Array, n: number, numGroups: number): void {
+    if (this.rowsPerGroup.length < numGroups) {
+      const grown = new Int32Array(Math.max(numGroups, this.rowsPerGroup.length * 2));
+      grown.set(this.rowsPerGroup);
+      this.rowsPerGroup = grown;
+    }
+    const rowsPerGroup = this.rowsPerGroup;
     let added = 0;
     for (let r = 0; r < n; r++) {
-      const code = codes[r]!;
-      if (code < 0) continue;
-      const g = groups[r]!;
-      const part = g & PARTITION_MASK;
-      let at = used[part]!;
-      if (at === CHUNK_INTS) at = this.startChunk(part);
-      const chunk = current[part]!;
-      chunk[at] = g >>> PARTITION_BITS;
-      chunk[at + 1] = code;
-      used[part] = at + 2;
+      if (codes[r]! < 0) continue;
+      rowsPerGroup[ids[r]!]!++;
       added++;
     }
+    if (added === 0) return;
+    this.groups.push(ids.length === n ? ids : ids.subarray(0, n));
+    this.codes.push(codes.length === n ? codes : codes.subarray(0, n));
     this.size += added;
   }
 
-  private startChunk(part: number): number {
-    const chunk = this.current[part]!;
-    if (chunk !== NO_CHUNK) this.full[part]!.push(chunk);
-    this.current[part] = this.spare.pop() ?? new Int32Array(CHUNK_INTS);
-    this.used[part] = 0;
-    return 0;
-  }
-
-  /** Calls visit once for every group holding pairs, with that group's codes in codes[from, to). */
+  /** Calls visit once for every group holding pairs, in group order, with its codes in codes[from, to). */
   forEachGroup(numGroups: number, visit: GroupVisitor): void {
-    for (let part = 0; part < PARTITIONS; part++) {
-      const current = this.current[part]!;
-      if (current === NO_CHUNK) continue;
-      const chunks = this.full[part]!;
-      const lastUsed = this.used[part]!;
-      const locals = part < numGroups ? ((numGroups - 1 - part) >>> PARTITION_BITS) + 1 : 0;
-      const starts = new Int32Array(locals + 1);
-      const countIn = (chunk: Int32Array, ints: number) => {
-        for (let i = 0; i < ints; i += 2) starts[chunk[i]! + 1]!++;
-      };
-      for (const chunk of chunks) countIn(chunk, CHUNK_INTS);
-      countIn(current, lastUsed);
-      for (let l = 0; l < locals; l++) starts[l + 1]! += starts[l]!;
-      const total = starts[locals]!;
-      if (this.sorted.length < total) this.sorted = new Int32Array(Math.max(total, this.sorted.length * 2));
-      const sorted = this.sorted;
-      const cursor = starts.slice(0, locals);
-      const scatter = (chunk: Int32Array, ints: number) => {
-        for (let i = 0; i < ints; i += 2) sorted[cursor[chunk[i]!]!++] = chunk[i + 1]!;
-      };
-      for (const chunk of chunks) scatter(chunk, CHUNK_INTS);
-      scatter(current, lastUsed);
-      for (let l = 0; l < locals; l++) {
-        const from = starts[l]!, to = starts[l + 1]!;
-        if (from !== to) visit((l << PARTITION_BITS) | part, sorted, from, to);
+    if (this.size === 0) return;
+    const groupCount = Math.min(numGroups, this.rowsPerGroup.length);
+    const starts = new Int32Array(groupCount + 1);
+    for (let g = 0; g < groupCount; g++) starts[g + 1] = starts[g]! + this.rowsPerGroup[g]!;
+    const cursor = starts.slice(0, groupCount);
+    const sorted = new Int32Array(this.size);
+    for (let b = 0; b < this.groups.length; b++) {
+      const ids = this.groups[b]!, codes = this.codes[b]!;
+      for (let r = 0; r < ids.length; r++) {
+        const code = codes[r]!;
+        if (code >= 0) sorted[cursor[ids[r]!]!++] = code;
       }
+      // Each batch is done with once laid out: let it go before the next.
+      this.groups[b] = EMPTY;
+      this.codes[b] = EMPTY;
+    }
+    for (let g = 0; g < groupCount; g++) {
+      const from = starts[g]!, to = starts[g + 1]!;
+      if (from !== to) visit(g, sorted, from, to);
     }
   }
 
-  /** Empties every group, keeping the chunks for reuse. */
+  /** Empties every group. */
   clear(): void {
-    for (let part = 0; part < PARTITIONS; part++) {
-      for (const chunk of this.full[part]!) this.spare.push(chunk);
-      this.full[part]!.length = 0;
-      const current = this.current[part]!;
-      if (current !== NO_CHUNK) this.spare.push(current);
-      this.current[part] = NO_CHUNK;
-    }
-    this.used.fill(CHUNK_INTS);
+    this.groups = [];
+    this.codes = [];
+    this.rowsPerGroup.fill(0);
     this.size = 0;
   }
-
-  /** Releases every buffer. */
-  release(): void {
-    this.clear();
-    this.spare.length = 0;
-    this.sorted = new Int32Array(0);
-  }
 }
+
+const EMPTY = new Int32Array(0);
