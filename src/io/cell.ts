@@ -4,6 +4,7 @@
 
 import type { DynamicValue, ScalarType } from '../kql/types.js';
 import { formatDatetime, parseDatetimeString as parseDatetimeText } from '../kql/values/datetime.js';
+import { parseJsonStrict } from '../kql/values/dynamic.js';
 import { parseTimespanString as parseTimespanText } from '../kql/values/timespan.js';
 
 /** An exact datetime from a typed source (parquet nanosecond timestamps would lose precision as a Date). */
@@ -135,8 +136,9 @@ export function toDynamic(raw: RawCell): DynamicValue {
     const s = raw.trim();
     if (s === '') return null;
     if (s[0] === '{' || s[0] === '[' || s[0] === '"') {
+      // The values module's reader keeps a `1.0` in the text a real, where JSON.parse makes it a long.
       try {
-        return JSON.parse(s) as DynamicValue;
+        return parseJsonStrict(s);
       } catch {
         return raw;
       }

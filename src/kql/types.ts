@@ -113,8 +113,8 @@ export function isDynamicReal(v: DynamicValue | undefined): boolean {
   return v instanceof WholeReal;
 }
 
-/** The number a dynamic value holds (long or real), or null when it is not a number. */
-export function dynamicNumber(v: DynamicValue | undefined): number | null {
+/** The number a value holds (a dynamic long or real, or a plain number), or null when it holds none. */
+export function dynamicNumber(v: unknown): number | null {
   if (typeof v === 'number') return v;
   return v instanceof WholeReal ? v.value : null;
 }

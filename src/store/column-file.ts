@@ -7,6 +7,7 @@ import {
   BoolColumn, DynamicColumn, NumberColumn, StringColumn, TicksColumn, type Column,
 } from '../kql/data/column.js';
 import type { DynamicValue, ScalarType } from '../kql/types.js';
+import { formatDynamicStrictJson, hasWholeRealToken, holdsWholeReal, parseJsonStrict } from '../kql/values/dynamic.js';
 
 const MAGIC = 0x4348514b; // "KQHC" read as a little-endian u32
 const VERSION = 1;
@@ -178,7 +179,8 @@ export function encodeColumn(col: Column): Uint8Array {
       break;
     }
     case 'dynamic':
-      header.json = w.add(encoder.encode(JSON.stringify(col.values)));
+      // JSON.stringify would write a whole real (1.0) as 1, which reads back as a long.
+      header.json = w.add(encoder.encode(col.values.some(holdsWholeReal) ? formatDynamicStrictJson(col.values) : JSON.stringify(col.values)));
       break;
   }
   if (header.nulls === undefined) delete header.nulls;
@@ -289,7 +291,9 @@ export function decodeColumn(file: Uint8Array): Column {
     }
     case 'dynamic': {
       const j = required(h.json, 'json');
-      const values = JSON.parse(decoder.decode(file.subarray(start + j.offset, end(j)))) as DynamicValue[];
+      const text = decoder.decode(file.subarray(start + j.offset, end(j)));
+      // Only text holding a whole real (written by formatDynamicStrictJson) needs the typed reader.
+      const values = (hasWholeRealToken(text) ? parseJsonStrict(text) : JSON.parse(text)) as DynamicValue[];
       if (values.length !== n) throw new ColumnFileError(`dynamic section holds ${values.length} rows, header says ${n}`);
       return new DynamicColumn(values);
     }

@@ -271,7 +271,7 @@ const STRING_OR_REAL_TOKEN = /"(?:[^"\\]|\\.)*"|(-?\d+(?:\.\d+)?[eE][+-]?\d+|-?\
  * Whether JSON text holds a whole-valued real such as `1.0` or `2e3`. JSON.parse would read
  * it as a plain number, i.e. a long, so such text takes the reader, which keeps it real.
  */
-function hasWholeRealToken(text: string): boolean {
+export function hasWholeRealToken(text: string): boolean {
   if (!MAYBE_REAL.test(text)) return false;
   STRING_OR_REAL_TOKEN.lastIndex = 0;
   for (let m = STRING_OR_REAL_TOKEN.exec(text); m !== null; m = STRING_OR_REAL_TOKEN.exec(text)) {
@@ -344,11 +344,11 @@ function writeNumber(x: number): string {
   return writeReal(x);
 }
 
-function write(v: DynamicValue, out: string[]): void {
+function write(v: DynamicValue, out: string[], strict: boolean): void {
   if (v === null) { out.push('null'); return; }
   switch (typeof v) {
     case 'boolean': out.push(v ? 'true' : 'false'); return;
-    case 'number': out.push(writeNumber(v)); return;
+    case 'number': out.push(strict && !Number.isFinite(v) ? 'null' : writeNumber(v)); return;
     case 'string': out.push(JSON.stringify(v)); return;
   }
   if (v instanceof WholeReal) { out.push(writeReal(v.value)); return; }
@@ -356,7 +356,7 @@ function write(v: DynamicValue, out: string[]): void {
     out.push('[');
     for (let i = 0; i < v.length; i++) {
       if (i > 0) out.push(',');
-      write(v[i]!, out);
+      write(v[i]!, out, strict);
     }
     out.push(']');
     return;
@@ -367,7 +367,7 @@ function write(v: DynamicValue, out: string[]): void {
     if (!first) out.push(',');
     first = false;
     out.push(JSON.stringify(k), ':');
-    write(v[k]!, out);
+    write(v[k]!, out, strict);
   }
   out.push('}');
 }
@@ -380,8 +380,27 @@ export function formatDynamic(v: DynamicValue): string {
   }
   if (v instanceof WholeReal) return writeReal(v.value);
   const out: string[] = [];
-  write(v, out);
+  write(v, out, false);
   return out.join('');
+}
+
+/**
+ * Strict JSON (RFC 8259) that parseJsonStrict reads back with the same types: whole reals keep
+ * their `.0`. NaN and ±Infinity, which JSON cannot hold, become null, as JSON.stringify has it.
+ */
+export function formatDynamicStrictJson(v: DynamicValue): string {
+  const out: string[] = [];
+  write(v, out, true);
+  return out.join('');
+}
+
+/** Whether a whole real (`1.0`) occurs anywhere in the value: only then does JSON.stringify lose a type. */
+export function holdsWholeReal(v: DynamicValue): boolean {
+  if (v === null || typeof v !== 'object') return false;
+  if (v instanceof WholeReal) return true;
+  if (Array.isArray(v)) return v.some(holdsWholeReal);
+  for (const k of Object.keys(v)) if (holdsWholeReal(v[k]!)) return true;
+  return false;
 }
 
 export type DynamicKind = 'null' | 'bool' | 'int' | 'long' | 'real' | 'string' | 'array' | 'dictionary';

@@ -1,7 +1,7 @@
 // The JSONPath subset ADX supports (jsonpath.md): `$` root, `.name` / `['name']` children and
 // `[n]` array subscripts. Wildcards, recursion, unions, slices and `@` are refused.
 
-import { KqlError, NotSupportedError } from '../../types.js';
+import { KqlError, NotSupportedError, isWholeReal } from '../../types.js';
 import type { DynamicValue } from '../../types.js';
 
 export type PathSegment = string | number;
@@ -9,7 +9,7 @@ export type PathSegment = string | number;
 type Bag = { [key: string]: DynamicValue };
 
 function isBag(v: DynamicValue | undefined): v is Bag {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && !isWholeReal(v);
 }
 
 function invalid(path: string, why: string): KqlError {

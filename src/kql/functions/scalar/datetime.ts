@@ -1,7 +1,7 @@
 // datetime and timespan functions. Calendar arithmetic lives in values/datetime.ts and is
 // exact on bigint ticks; results outside 0001-01-01 .. 9999-12-31 are null, as in ADX.
 
-import { KqlError, type Scalar } from '../../types.js';
+import { KqlError, dynamicNumber, type Scalar } from '../../types.js';
 import type { CallContext, ParamSpec, ScalarFunctionDef } from '../registry.js';
 import {
   addMonths, datetimeFromParts, datetimeOrNull, datetimeParts, dayOfWeekIndex, dayOfYear,
@@ -25,7 +25,7 @@ function ticksArg(v: Scalar): bigint | null {
 }
 
 function numberArg(v: Scalar): number | null {
-  return typeof v === 'number' ? v : null;
+  return dynamicNumber(v);
 }
 
 /** A datetime -> number function (getyear, hourofday, ...); null in, null out. */

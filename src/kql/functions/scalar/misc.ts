@@ -2,7 +2,7 @@
 // new_guid(), and the environment functions this engine has no environment for
 // (current_cluster_endpoint() and friends), which type-check but are refused at run time.
 import type { ArgInfo, ParamSpec, ScalarFunctionDef } from '../registry.js';
-import { KqlError, isNumericType, promoteNumeric, type Scalar, type ScalarType } from '../../types.js';
+import { KqlError, dynamicNumber, isNumericType, promoteNumeric, type Scalar, type ScalarType } from '../../types.js';
 
 const p = (name: string, types: ParamSpec['types'], extra: Partial<ParamSpec> = {}): ParamSpec => ({ name, types, ...extra });
 
@@ -33,7 +33,7 @@ function asType(v: Scalar, type: ScalarType | undefined): Scalar {
     case 'long':
     case 'real':
     case 'decimal':
-      return typeof v === 'number' ? v : null;
+      return dynamicNumber(v);
     case 'bool':
       return typeof v === 'boolean' ? v : null;
     case 'string':

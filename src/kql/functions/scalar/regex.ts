@@ -2,7 +2,7 @@
 // compiled once per call site (CallContext.cache); an invalid pattern is a KqlError that
 // names the pattern and RE2's message.
 import type { ArgInfo, CallContext, ParamSpec, ScalarFunctionDef } from '../registry.js';
-import { KqlError, type DynamicValue, type Scalar } from '../../types.js';
+import { KqlError, dynamicNumber, type DynamicValue, type Scalar } from '../../types.js';
 import { argText } from '../text/stringify.js';
 import { allMatches, cachedRegex, firstMatch, replaceAllMatches } from '../text/regex.js';
 import { parseTextAs } from '../text/parse-typed.js';
@@ -15,7 +15,7 @@ const STRING = ['string'] as const;
 const p = (name: string, types: ParamSpec['types'], extra: Partial<ParamSpec> = {}): ParamSpec => ({ name, types, ...extra });
 
 function num(v: Scalar): number | null {
-  return typeof v === 'number' ? v : null;
+  return dynamicNumber(v);
 }
 
 function indexOfRegexImpl(s: string, pattern: string, args: Scalar[], ctx: CallContext): number | null {

@@ -3,7 +3,7 @@
 // would convert them. Offsets and lengths count UTF-16 code units (as .NET does), except
 // strlen(), which the docs define as counting Unicode code points.
 import type { ArgInfo, CallContext, ParamSpec, ScalarFunctionDef } from '../registry.js';
-import { KqlError, type DynamicValue, type Scalar } from '../../types.js';
+import { KqlError, dynamicNumber, type DynamicValue, type Scalar } from '../../types.js';
 import { argText } from '../text/stringify.js';
 import { simpleLower, simpleUpper } from '../text/casefold.js';
 import { hasAnyIndex } from '../text/operators.js';
@@ -28,7 +28,7 @@ const DYNAMIC = ['dynamic'] as const;
 const p = (name: string, types: ParamSpec['types'], extra: Partial<ParamSpec> = {}): ParamSpec => ({ name, types, ...extra });
 
 function num(v: Scalar): number | null {
-  return typeof v === 'number' ? v : null;
+  return dynamicNumber(v);
 }
 
 function arrayArg(v: Scalar, fn: string, param: string): DynamicValue[] {

@@ -1,5 +1,5 @@
 // The optional (start, length, occurrence) arguments shared by indexof() and indexof_regex().
-import type { Scalar } from '../../types.js';
+import { dynamicNumber, type Scalar } from '../../types.js';
 
 export interface SearchWindow {
   start: number;
@@ -23,7 +23,7 @@ export function searchWindow(
   const at = (i: number, dflt: number): number | null => {
     if (args.length <= i) return dflt;
     const v = args[i];
-    return typeof v === 'number' ? v : null;
+    return dynamicNumber(v);
   };
   let start = at(fromArg, 0);
   const length = at(fromArg + 1, -1);
