@@ -172,3 +172,10 @@ test('a dynamic column keeps whole reals through the store and through data-file
   assert.equal(cellToDynamic('{not json'), '{not json');
   assert.ok(WholeReal.of(5) === realToDynamic(5), 'small whole reals are shared');
 });
+
+test('dcount and count_distinct count 1.0 and 1 once, as ADX equality has it', () => {
+  assert.deepEqual(
+    cells('datatable(d:dynamic) [dynamic(1), dynamic(1.0), dynamic(2.0), dynamic([1.0]), dynamic([1])] | summarize dcount(d), count_distinct(d)'),
+    [['3', '3']],
+  );
+});

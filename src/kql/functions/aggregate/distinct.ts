@@ -6,7 +6,7 @@
 import {
   BoolColumn, DynamicColumn, NumberColumn, StringColumn, TicksColumn, type Column,
 } from '../../data/column.js';
-import { KqlError, type DynamicValue } from '../../types.js';
+import { KqlError, dynamicNumber, isWholeReal, type DynamicValue } from '../../types.js';
 import type { AggregateFunctionDef, ArgInfo, GroupedAggregator } from '../registry.js';
 import { hashNumber, hashString, hashTicks, packHash, type Hash64 } from '../sketch/hash.js';
 import {
@@ -20,7 +20,8 @@ import { dynamicResult, growArray, numberResult, predicateValues } from './state
 const scratch: Hash64 = { high: 0, low: 0 };
 /** A dynamic value hashes by its JSON text: equal JSON, equal value (as ADX compares dynamics). */
 function hashDynamic(v: DynamicValue): number {
-  if (typeof v === 'number') hashNumber(v, scratch);
+  const n = dynamicNumber(v); // a whole real (1.0) counts as the long it equals
+  if (n !== null) hashNumber(n, scratch);
   else if (typeof v === 'string') hashString(v, scratch);
   else hashString(`\u0001${JSON.stringify(v)}`, scratch);
   return packHash(scratch);
@@ -353,7 +354,7 @@ function exactKey(col: Column, r: number): unknown {
   }
   if (col instanceof DynamicColumn) {
     const v = col.values[r]!;
-    return v === null ? undefined : typeof v === 'object' ? `\u0001${JSON.stringify(v)}` : v;
+    return v === null ? undefined : isWholeReal(v) ? v.value : typeof v === 'object' ? `\u0001${JSON.stringify(v)}` : v;
   }
   if (col.nulls !== null && col.nulls[r] === 1) return undefined;
   if (col instanceof TicksColumn) {
