@@ -25,21 +25,33 @@ const CHUNK_BYTES = 1 << 20;
 const utf8 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'utf8'));
 
 /**
- * Free bytes every size-checked write leaves behind, so short constant fragments (under
- * SHORT_FRAGMENT bytes, never more than a few dozen in a row between checked writes) can
- * be copied without a check of their own.
+ * Free bytes every size-checked write leaves behind, so that the few unchecked writes of a
+ * row (time of day, row ends, numbers) never run past the buffer.
  */
 const SLACK = 1024;
-const SHORT_FRAGMENT = 24;
 
-/** An append-only byte buffer with the few encodings rows need. */
+/** `00`..`99` as byte pairs. */
+const DIGIT_PAIRS = Uint8Array.from({ length: 200 }, (_, i) => 48 + (i % 2 === 0 ? Math.floor(i / 20) : (i >> 1) % 10));
+
+/** Distinct strings kept as encoded bytes per cache; beyond it (unbounded vocabularies) they are encoded each time. */
+const MAX_CACHED_STRINGS = 1 << 16;
+
+/**
+ * An append-only byte buffer with the few encodings rows need. On this engine a byte written
+ * from JavaScript costs a few nanoseconds while TypedArray.set copies hundreds of bytes for
+ * the price of one call, so rows are assembled from as few precomputed blocks as possible
+ * and only the truly variable parts (addresses, numbers, times) are written byte by byte.
+ */
 class RowBytes {
   buf = Buffer.allocUnsafe(CHUNK_BYTES + (64 << 10));
   pos = 0;
   private day = Number.NaN;
-  private dayPrefix: Uint8Array = new Uint8Array(0);
-  /** Where the last timestamp starts in buf (for isoAgain, within the same row). */
-  private lastIso = 0;
+  /** `{"TimeGenerated":"2024-05-01T` of the current day. */
+  private dayHead: Uint8Array = new Uint8Array(0);
+  /** `","Timestamp":"2024-05-01T` of the current day (Defender rows carry the instant twice). */
+  private dayTimestamp: Uint8Array = new Uint8Array(0);
+  /** Where the last time of day starts in buf (for timeOfDayAgain, within the same row). */
+  private lastTimeOfDay = 0;
 
   private ensure(extra: number): void {
     if (this.pos + extra + SLACK <= this.buf.length) return;
@@ -48,19 +60,28 @@ class RowBytes {
     this.buf = bigger;
   }
 
-  bytes(b: Uint8Array): void {
+  block(b: Uint8Array): void {
     const n = b.length;
-    // Short fragments copy faster in a loop than through TypedArray.set's native call.
-    if (n < SHORT_FRAGMENT) {
-      const buf = this.buf;
-      let p = this.pos;
-      for (let i = 0; i < n; i++) buf[p++] = b[i]!;
-      this.pos = p;
-    } else {
-      this.ensure(n);
-      this.buf.set(b, this.pos);
-      this.pos += n;
-    }
+    this.ensure(n);
+    this.buf.set(b, this.pos);
+    this.pos += n;
+  }
+
+  /** `}` and the newline. */
+  endObject(): void {
+    const buf = this.buf;
+    buf[this.pos] = 125;
+    buf[this.pos + 1] = 10;
+    this.pos += 2;
+  }
+
+  /** `"}` and the newline. */
+  endStringAndObject(): void {
+    const buf = this.buf;
+    buf[this.pos] = 34;
+    buf[this.pos + 1] = 125;
+    buf[this.pos + 2] = 10;
+    this.pos += 3;
   }
 
   /** Text written as is (no escaping): addresses, fixed vocabularies, hex. */
@@ -101,9 +122,32 @@ class RowBytes {
     this.pos = p;
   }
 
-  /** A number as `${n}` writes it; integers without going through a string. */
+  /** A number as `${n}` writes it (-0 as 0, like JSON.stringify); integers without going through a string. */
   num(n: number): void {
-    if (!Number.isSafeInteger(n) || Object.is(n, -0)) {
+    // Ports, counters, byte counts: non-negative int32, written two digits per (constant) division.
+    if (n >= 0 && n <= 0x7fffffff && n === (n | 0)) {
+      this.ensure(10);
+      const digits = n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : n < 10000 ? 4 : n < 100000 ? 5 : n < 1000000 ? 6
+        : n < 10000000 ? 7 : n < 100000000 ? 8 : n < 1000000000 ? 9 : 10;
+      const buf = this.buf;
+      let p = this.pos + digits;
+      this.pos = p;
+      while (n >= 100) {
+        const q = (n / 100) | 0;
+        const pair = (n - q * 100) * 2;
+        buf[--p] = DIGIT_PAIRS[pair + 1]!;
+        buf[--p] = DIGIT_PAIRS[pair]!;
+        n = q;
+      }
+      if (n >= 10) {
+        buf[--p] = DIGIT_PAIRS[n * 2 + 1]!;
+        buf[--p] = DIGIT_PAIRS[n * 2]!;
+      } else {
+        buf[--p] = 48 + n;
+      }
+      return;
+    }
+    if (!Number.isSafeInteger(n)) {
       this.raw(String(n));
       return;
     }
@@ -124,39 +168,46 @@ class RowBytes {
     } while (n > 0);
   }
 
-  /** The 24 bytes `iso` wrote last (Defender rows carry the same instant twice). */
-  isoAgain(): void {
-    const buf = this.buf;
-    let from = this.lastIso;
-    let p = this.pos;
-    for (let i = 0; i < 24; i++) buf[p++] = buf[from++]!;
-    this.pos = p;
-  }
-
-  /** `2024-05-01T13:45:07.123Z` (no quotes), the date part encoded once per day. */
-  iso(ms: number): void {
-    this.lastIso = this.pos;
+  /** `{"TimeGenerated":"2024-05-01T13:45:07.123Z` (no closing quote): every row starts so. */
+  head(ms: number): void {
     const t = Math.floor(ms);
     const day = Math.floor(t / MS_PER_DAY);
     if (day !== this.day) {
       this.day = day;
-      this.dayPrefix = utf8(new Date(day * MS_PER_DAY).toISOString().slice(0, 11));
+      const date = new Date(day * MS_PER_DAY).toISOString().slice(0, 11);
+      this.dayHead = utf8(`{"TimeGenerated":"${date}`);
+      this.dayTimestamp = utf8(`","Timestamp":"${date}`);
     }
-    this.bytes(this.dayPrefix);
-    let rest = t - day * MS_PER_DAY;
-    const hour = Math.floor(rest / MS_PER_HOUR);
+    this.block(this.dayHead);
+    this.timeOfDay(t - day * MS_PER_DAY);
+  }
+
+  /** `","Timestamp":"` and the instant head() wrote last. */
+  timestampAgain(): void {
+    this.block(this.dayTimestamp);
+    const buf = this.buf;
+    let from = this.lastTimeOfDay;
+    let p = this.pos;
+    for (let i = 0; i < 13; i++) buf[p++] = buf[from++]!;
+    this.pos = p;
+  }
+
+  /** `13:45:07.123Z`; `rest` is the milliseconds since midnight. */
+  private timeOfDay(rest: number): void {
+    this.lastTimeOfDay = this.pos;
+    const hour = (rest / MS_PER_HOUR) | 0;
     rest -= hour * MS_PER_HOUR;
-    const minute = Math.floor(rest / MS_PER_MINUTE);
+    const minute = (rest / MS_PER_MINUTE) | 0;
     rest -= minute * MS_PER_MINUTE;
-    const second = Math.floor(rest / MS_PER_SECOND);
+    const second = (rest / MS_PER_SECOND) | 0;
     const milli = rest - second * MS_PER_SECOND;
-    this.ensure(13);
+    const centi = (milli / 10) | 0;
     const buf = this.buf;
     let p = this.pos;
-    buf[p++] = 48 + Math.floor(hour / 10); buf[p++] = 48 + (hour % 10); buf[p++] = 58;
-    buf[p++] = 48 + Math.floor(minute / 10); buf[p++] = 48 + (minute % 10); buf[p++] = 58;
-    buf[p++] = 48 + Math.floor(second / 10); buf[p++] = 48 + (second % 10); buf[p++] = 46;
-    buf[p++] = 48 + Math.floor(milli / 100); buf[p++] = 48 + (Math.floor(milli / 10) % 10); buf[p++] = 48 + (milli % 10);
+    buf[p++] = DIGIT_PAIRS[hour * 2]!; buf[p++] = DIGIT_PAIRS[hour * 2 + 1]!; buf[p++] = 58;
+    buf[p++] = DIGIT_PAIRS[minute * 2]!; buf[p++] = DIGIT_PAIRS[minute * 2 + 1]!; buf[p++] = 58;
+    buf[p++] = DIGIT_PAIRS[second * 2]!; buf[p++] = DIGIT_PAIRS[second * 2 + 1]!; buf[p++] = 46;
+    buf[p++] = DIGIT_PAIRS[centi * 2]!; buf[p++] = DIGIT_PAIRS[centi * 2 + 1]!; buf[p++] = 48 + (milli - centi * 10);
     buf[p++] = 90;
     this.pos = p;
   }
@@ -177,9 +228,8 @@ class TableStream {
   /** A stream that only numbers its rows (another thread writes this table). */
   constructor(readonly writer: ChunkWriter, readonly written: boolean) {}
 
-  /** Ends the current row; returns its index. */
+  /** Ends the current row (its newline already written); returns its index. */
   endRow(): number {
-    this.out.bytes(NEWLINE);
     if (this.out.pos >= CHUNK_BYTES) this.flush();
     return this.rows++;
   }
@@ -191,80 +241,117 @@ class TableStream {
   }
 }
 
-const NEWLINE = utf8('\n');
+/** A small vocabulary (action types, protocols, firewall names) numbered in order of appearance. */
+class Vocabulary<T extends string | number> {
+  private readonly values: T[] = [];
+  /** A scan of a few compares: the values are mostly the same interned strings, compared by identity. */
+  index(value: T): number {
+    const values = this.values;
+    for (let i = 0; i < values.length; i++) if (values[i] === value) return i;
+    values.push(value);
+    return values.length - 1;
+  }
+}
+
+/** Encoded blocks addressed by two small non-negative integers (entity ids, ports, vocabulary indexes). */
+class BlockGrid {
+  private readonly rows: (Uint8Array | undefined)[][] = [];
+  get(i: number, j: number): Uint8Array | undefined {
+    const row = this.rows[i];
+    return row === undefined ? undefined : row[j];
+  }
+  set(i: number, j: number, bytes: Uint8Array): Uint8Array {
+    (this.rows[i] ??= [])[j] = bytes;
+    return bytes;
+  }
+}
+
+/** JSON literals (or raw text) of strings from bounded vocabularies (DNS names, answer lists), encoded once. */
+class StringBytes {
+  private readonly map = new Map<string, Uint8Array>();
+  constructor(private readonly asJson: boolean) {}
+
+  write(o: RowBytes, text: string): void {
+    const bytes = this.map.get(text);
+    if (bytes !== undefined) {
+      o.block(bytes);
+      return;
+    }
+    if (this.map.size < MAX_CACHED_STRINGS) this.map.set(text, utf8(this.asJson ? JSON.stringify(text) : text));
+    if (this.asJson) o.json(text);
+    else o.raw(text);
+  }
+}
+
+const q = JSON.stringify;
+const b = utf8;
 
 // Constant fragments, in each table's column order (it must not change: same flags, same bytes).
 const F = {
-  timeGenerated: utf8('{"TimeGenerated":"'),
-  dnsComputer: utf8('","Computer":'),
-  dnsEventId: utf8(',"EventId":'),
-  dnsClientIp: utf8(',"SubType":"LookupQuery","ClientIP":"'),
-  dnsName: utf8('","Name":'),
-  dnsQueryType: utf8(',"QueryType":"'),
-  dnsResult: utf8('","Result":"'),
-  dnsResultCode: utf8('","ResultCode":'),
-  dnsAddresses: utf8(',"IPAddresses":"'),
-  quoteClose: utf8('"}'),
-  timestamp: utf8('","Timestamp":"'),
-  quoteComma: utf8('",'),
-  netAction: utf8(',"ActionType":"'),
-  netRemoteIp: utf8('","RemoteIP":"'),
-  netRemotePort: utf8('","RemotePort":'),
-  netRemoteUrl: utf8(',"RemoteUrl":'),
-  netRemoteIpType: utf8(',"RemoteIPType":"'),
-  netLocalIp: utf8('","LocalIP":"'),
-  netLocalPort: utf8('","LocalPort":'),
-  netProtocol: utf8(',"LocalIPType":"Private","Protocol":"'),
-  netReportId: utf8('","ReportId":'),
-  netAdditional: utf8(',"AdditionalFields":'),
-  close: utf8('}'),
-  vmSourceIp: utf8(',"SourceIp":"'),
-  vmDestinationIp: utf8('","DestinationIp":"'),
-  vmDestinationPort: utf8('","DestinationPort":'),
-  vmProtocol: utf8(',"Protocol":"'),
-  vmDirection: utf8('","Direction":"'),
-  vmRemoteIp: utf8('","RemoteIp":"'),
-  vmCountry: utf8(',"RemoteCountry":'),
-  quote: utf8('"'),
-  vmBytesSent: utf8(',"BytesSent":'),
-  vmBytesReceived: utf8(',"BytesReceived":'),
-  vmResponseTime: utf8(',"LinksEstablished":1,"LinksTerminated":1,"ResponseTimeMax":'),
-  vmMaliciousIp: utf8(',"MaliciousIp":"'),
-  vmIndicator: utf8('","IndicatorThreatType":'),
-  vmDescription: utf8(',"Description":'),
-  vmThreatTail: utf8(',"Confidence":"80","Severity":2,"TLPLevel":"Amber"}'),
-  panTraffic: utf8('","DeviceVendor":"Palo Alto Networks","DeviceProduct":"PAN-OS","DeviceEventClassID":"end","Activity":"TRAFFIC","DeviceAction":"allow","ApplicationProtocol":"'),
-  panUrl: utf8('","DeviceVendor":"Palo Alto Networks","DeviceProduct":"PAN-OS","DeviceEventClassID":"url","Activity":"THREAT","DeviceAction":"alert","SimplifiedDeviceAction":"Alert","ApplicationProtocol":"web-browsing'),
-  fwProtocol: utf8('","Protocol":"'),
-  fwSourceIp: utf8('","SourceIP":"'),
-  fwSourcePort: utf8('","SourcePort":'),
-  fwDestinationIp: utf8(',"DestinationIP":"'),
-  fwDestinationPort: utf8('","DestinationPort":'),
-  fwNatIp: utf8(',"SourceTranslatedAddress":"'),
-  fwNatPort: utf8('","SourceTranslatedPort":'),
-  panSent: utf8(',"SentBytes":'),
-  panReceived: utf8(',"ReceivedBytes":'),
-  panUser: utf8(',"SourceUserName":'),
-  fwDeviceName: utf8(',"DeviceName":"'),
-  panRule: utf8('","DeviceCustomString1":"allow-outbound-internet","DeviceCustomString1Label":"Rule","DeviceCustomNumber1":'),
-  panElapsed: utf8(',"DeviceCustomNumber1Label":"SessionID","DeviceCustomNumber3":'),
-  panTrafficTail: utf8(',"DeviceCustomNumber3Label":"Elapsed time in seconds"}'),
-  panRequestUrl: utf8(',"RequestURL":'),
-  panRequestMethod: utf8(',"RequestMethod":"'),
-  panUserAgent: utf8('","RequestClientApplication":'),
-  panUrlRule: utf8('","DeviceCustomString1":"allow-outbound-internet","DeviceCustomString1Label":"Rule","DeviceCustomString2":"unknown","DeviceCustomString2Label":"URL Category","DeviceCustomNumber1":'),
-  panUrlTail: utf8(',"DeviceCustomNumber1Label":"SessionID"}'),
-  asaHead: utf8('","DeviceVendor":"Cisco","DeviceProduct":"ASA","DeviceVersion":"9.18","DeviceEventClassID":"'),
-  asaActivity: utf8('","Activity":"Teardown '),
-  asaDirection: utf8(' connection","LogSeverity":"6","CommunicationDirection":"Outbound","Protocol":"'),
-  asaMessage: utf8('","Message":'),
+  netLocalPort: b('","LocalPort":'),
+  netAdditional: b(',"AdditionalFields":'),
+  vmDestinationIp: b('","DestinationIp":"'),
+  vmBytesReceived: b(',"BytesReceived":'),
+  vmResponseTime: b(',"LinksEstablished":1,"LinksTerminated":1,"ResponseTimeMax":'),
+  vmMaliciousIp: b(',"MaliciousIp":"'),
+  vmIndicator: b('","IndicatorThreatType":'),
+  vmDescription: b(',"Description":'),
+  vmThreatTail: b(',"Confidence":"80","Severity":2,"TLPLevel":"Amber"}\n'),
+  fwSourcePort: b('","SourcePort":'),
+  fwDestinationIp: b(',"DestinationIP":"'),
+  panSentBytes: b(',"SentBytes":'),
+  panReceived: b(',"ReceivedBytes":'),
+  panElapsed: b(',"DeviceCustomNumber1Label":"SessionID","DeviceCustomNumber3":'),
+  panTrafficTail: b(',"DeviceCustomNumber3Label":"Elapsed time in seconds"}\n'),
+  panRequestMethod: b(',"RequestMethod":"'),
+  panUserAgent: b('","RequestClientApplication":'),
+  panUrlTail: b(',"DeviceCustomNumber1Label":"SessionID"}\n'),
+  asaDestinationPort: b('","DestinationPort":'),
+  netDnsName: b('","Name":'),
 } as const;
+
+const PAN_TRAFFIC_HEAD = '","DeviceVendor":"Palo Alto Networks","DeviceProduct":"PAN-OS","DeviceEventClassID":"end","Activity":"TRAFFIC","DeviceAction":"allow","ApplicationProtocol":"';
+const PAN_URL_HEAD = '","DeviceVendor":"Palo Alto Networks","DeviceProduct":"PAN-OS","DeviceEventClassID":"url","Activity":"THREAT","DeviceAction":"alert","SimplifiedDeviceAction":"Alert","ApplicationProtocol":"web-browsing';
+const PAN_RULE = '","DeviceCustomString1":"allow-outbound-internet","DeviceCustomString1Label":"Rule"';
 
 /** Writes every table as NDJSON through one ChunkWriter per table. */
 export class TableOutput implements TelemetrySink {
   private readonly tables: Record<TableName, TableStream>;
-  private readonly initiatingBytes = new Map<Initiating, Uint8Array>();
-  private readonly vmProcessBytes = new Map<VmProcess, Uint8Array>();
+
+  // Blocks of a row that depend only on a few values, each with the constants around it,
+  // addressed by array index: a map lookup per block would cost as much as the copy.
+  private readonly computers = new Vocabulary<string>();
+  private readonly eventIds = new Vocabulary<number>();
+  private readonly queryTypes = new Vocabulary<string>();
+  private readonly results = new Vocabulary<string>();
+  private readonly actions = new Vocabulary<string>();
+  private readonly ipTypes = new Vocabulary<string>();
+  private readonly protocols = new Vocabulary<string>();
+  private readonly directions = new Vocabulary<string>();
+  private readonly apps = new Vocabulary<string>();
+  private readonly natIps = new Vocabulary<string>();
+  private readonly deviceNames = new Vocabulary<string>();
+  private readonly eventClasses = new Vocabulary<string>();
+  private readonly users = new Map<string, number>();
+  private readonly dnsServer = new BlockGrid();
+  private readonly dnsOutcome = new BlockGrid();
+  private readonly initiating = new BlockGrid();
+  private readonly remotePort = new BlockGrid();
+  private readonly remoteIpType = new BlockGrid();
+  private readonly networkProtocol = new BlockGrid();
+  private readonly vmProcess = new BlockGrid();
+  private readonly vmPort = new BlockGrid();
+  private readonly vmCountry = new Map<string, Uint8Array>();
+  private readonly panApplication = new BlockGrid();
+  private readonly panUrlProtocol = new BlockGrid();
+  private readonly panDestination = new BlockGrid();
+  private readonly panUserDevice = new BlockGrid();
+  private readonly panUrlUser = new BlockGrid();
+  private readonly panUrlDevice = new BlockGrid();
+  private readonly asaEvent = new BlockGrid();
+  private readonly asaNatDevice = new BlockGrid();
+  private readonly names = new StringBytes(true);
+  private readonly answers = new StringBytes(false);
 
   /**
    * `written`: the tables this output encodes; rows of the others are only counted, so row
@@ -278,16 +365,20 @@ export class TableOutput implements TelemetrySink {
     const t = this.tables.DnsEvents;
     if (!t.written) return t.rows++;
     const o = t.out;
-    o.bytes(F.timeGenerated); o.iso(r.time);
-    o.bytes(F.dnsComputer); o.json(r.computer);
-    o.bytes(F.dnsEventId); o.num(r.eventId);
-    o.bytes(F.dnsClientIp); o.raw(r.clientIp);
-    o.bytes(F.dnsName); o.json(r.name);
-    o.bytes(F.dnsQueryType); o.raw(r.queryType);
-    o.bytes(F.dnsResult); o.raw(r.result);
-    o.bytes(F.dnsResultCode); o.num(r.resultCode);
-    o.bytes(F.dnsAddresses); o.raw(r.ipAddresses);
-    o.bytes(F.quoteClose);
+    o.head(r.time);
+    const server = this.computers.index(r.computer);
+    const eventId = this.eventIds.index(r.eventId);
+    o.block(this.dnsServer.get(server, eventId)
+      ?? this.dnsServer.set(server, eventId, b(`","Computer":${q(r.computer)},"EventId":${r.eventId},"SubType":"LookupQuery","ClientIP":"`)));
+    o.raw(r.clientIp);
+    o.block(F.netDnsName);
+    this.names.write(o, r.name);
+    // The result code follows the result (Success 0, Failure with its code): the code is the column.
+    const outcome = this.queryTypes.index(r.queryType) * 64 + this.results.index(r.result);
+    o.block(this.dnsOutcome.get(outcome, r.resultCode)
+      ?? this.dnsOutcome.set(outcome, r.resultCode, b(`,"QueryType":"${r.queryType}","Result":"${r.result}","ResultCode":${r.resultCode},"IPAddresses":"`)));
+    this.answers.write(o, r.ipAddresses);
+    o.endStringAndObject();
     return t.endRow();
   }
 
@@ -295,20 +386,25 @@ export class TableOutput implements TelemetrySink {
     const t = this.tables.DeviceNetworkEvents;
     if (!t.written) return t.rows++;
     const o = t.out;
-    o.bytes(F.timeGenerated); o.iso(r.time);
-    o.bytes(F.timestamp); o.isoAgain();
-    o.bytes(F.quoteComma); o.bytes(this.initiating(r.initiating));
-    o.bytes(F.netAction); o.raw(r.actionType);
-    o.bytes(F.netRemoteIp); o.raw(r.remoteIp);
-    o.bytes(F.netRemotePort); o.num(r.remotePort);
-    o.bytes(F.netRemoteUrl); o.json(r.remoteUrl);
-    o.bytes(F.netRemoteIpType); o.raw(r.remoteIpType);
-    o.bytes(F.netLocalIp); o.raw(r.localIp);
-    o.bytes(F.netLocalPort); o.num(r.localPort);
-    o.bytes(F.netProtocol); o.raw(r.protocol);
-    o.bytes(F.netReportId); o.num(r.reportId);
-    if (r.additionalFields !== '') { o.bytes(F.netAdditional); o.json(r.additionalFields); }
-    o.bytes(F.close);
+    o.head(r.time);
+    o.timestampAgain();
+    const ini = r.initiating;
+    const action = this.actions.index(r.actionType);
+    o.block(this.initiating.get(ini.id, action)
+      ?? this.initiating.set(ini.id, action, b(`",${initiatingText(ini)},"ActionType":"${r.actionType}","RemoteIP":"`)));
+    o.raw(r.remoteIp);
+    o.block(this.remotePort.get(0, r.remotePort) ?? this.remotePort.set(0, r.remotePort, b(`","RemotePort":${r.remotePort},"RemoteUrl":`)));
+    this.names.write(o, r.remoteUrl);
+    const ipType = this.ipTypes.index(r.remoteIpType);
+    o.block(this.remoteIpType.get(0, ipType) ?? this.remoteIpType.set(0, ipType, b(`,"RemoteIPType":"${r.remoteIpType}","LocalIP":"`)));
+    o.raw(r.localIp);
+    o.block(F.netLocalPort); o.num(r.localPort);
+    const protocol = this.protocols.index(r.protocol);
+    o.block(this.networkProtocol.get(0, protocol)
+      ?? this.networkProtocol.set(0, protocol, b(`,"LocalIPType":"Private","Protocol":"${r.protocol}","ReportId":`)));
+    o.num(r.reportId);
+    if (r.additionalFields !== '') { o.block(F.netAdditional); o.json(r.additionalFields); }
+    o.endObject();
     return t.endRow();
   }
 
@@ -316,27 +412,41 @@ export class TableOutput implements TelemetrySink {
     const t = this.tables.VMConnection;
     if (!t.written) return t.rows++;
     const o = t.out;
-    o.bytes(F.timeGenerated); o.iso(r.time);
-    o.bytes(F.quoteComma); o.bytes(this.vmProcess(r.vmProcess));
-    o.bytes(F.vmSourceIp); o.raw(r.sourceIp);
-    o.bytes(F.vmDestinationIp); o.raw(r.destinationIp);
-    o.bytes(F.vmDestinationPort); o.num(r.destinationPort);
-    o.bytes(F.vmProtocol); o.raw(r.protocol);
-    o.bytes(F.vmDirection); o.raw(r.direction);
-    o.bytes(F.vmRemoteIp); o.raw(r.remoteIp); o.bytes(F.quote);
-    if (r.remoteCountry !== '') { o.bytes(F.vmCountry); o.json(r.remoteCountry); }
-    o.bytes(F.vmBytesSent); o.num(r.bytesSent);
-    o.bytes(F.vmBytesReceived); o.num(r.bytesReceived);
-    o.bytes(F.vmResponseTime); o.num(r.responseTimeMax);
+    o.head(r.time);
+    const v = r.vmProcess;
+    o.block(this.vmProcess.get(0, v.id) ?? this.vmProcess.set(0, v.id,
+      b(`","Computer":${q(v.host.computer)},"AgentId":"${v.host.agentId}","Process":"${v.processId}","ProcessName":${q(v.processName)},"SourceIp":"`)));
+    o.raw(r.sourceIp);
+    o.block(F.vmDestinationIp); o.raw(r.destinationIp);
+    const kind = this.protocols.index(r.protocol) * 64 + this.directions.index(r.direction);
+    o.block(this.vmPort.get(kind, r.destinationPort) ?? this.vmPort.set(kind, r.destinationPort,
+      b(`","DestinationPort":${r.destinationPort},"Protocol":"${r.protocol}","Direction":"${r.direction}","RemoteIp":"`)));
+    o.raw(r.remoteIp);
+    let country = this.vmCountry.get(r.remoteCountry);
+    if (country === undefined) {
+      country = b(r.remoteCountry === '' ? '","BytesSent":' : `","RemoteCountry":${q(r.remoteCountry)},"BytesSent":`);
+      this.vmCountry.set(r.remoteCountry, country);
+    }
+    o.block(country);
+    o.num(r.bytesSent);
+    o.block(F.vmBytesReceived); o.num(r.bytesReceived);
+    o.block(F.vmResponseTime); o.num(r.responseTimeMax);
     if (r.indicatorThreatType !== '') {
-      o.bytes(F.vmMaliciousIp); o.raw(r.remoteIp);
-      o.bytes(F.vmIndicator); o.json(r.indicatorThreatType);
-      o.bytes(F.vmDescription); o.json(r.description);
-      o.bytes(F.vmThreatTail);
+      o.block(F.vmMaliciousIp); o.raw(r.remoteIp);
+      o.block(F.vmIndicator); o.json(r.indicatorThreatType);
+      o.block(F.vmDescription); o.json(r.description);
+      o.block(F.vmThreatTail);
     } else {
-      o.bytes(F.close);
+      o.endObject();
     }
     return t.endRow();
+  }
+
+  /** Firewall users are people and service accounts: too many for a scan, a map it is. */
+  private user(name: string): number {
+    let index = this.users.get(name);
+    if (index === undefined) this.users.set(name, (index = this.users.size));
+    return index;
   }
 
   paloAlto(r: PaloAltoRow): number {
@@ -344,32 +454,41 @@ export class TableOutput implements TelemetrySink {
     if (!t.written) return t.rows++;
     const o = t.out;
     const url = r.kind === 'url';
-    o.bytes(F.timeGenerated); o.iso(r.time);
-    if (url) o.bytes(F.panUrl);
-    else { o.bytes(F.panTraffic); o.raw(r.applicationProtocol); }
-    o.bytes(F.fwProtocol); o.raw(r.protocol);
-    o.bytes(F.fwSourceIp); o.raw(r.sourceIp);
-    o.bytes(F.fwSourcePort); o.num(r.sourcePort);
-    o.bytes(F.fwDestinationIp); o.raw(r.destinationIp);
-    o.bytes(F.fwDestinationPort); o.num(r.destinationPort);
-    o.bytes(F.fwNatIp); o.raw(r.natIp);
-    o.bytes(F.fwNatPort); o.num(r.natPort);
+    o.head(r.time);
+    const protocol = this.protocols.index(r.protocol);
     if (url) {
-      if (r.sourceUserName !== '') { o.bytes(F.panUser); o.json(r.sourceUserName); }
-      o.bytes(F.panRequestUrl); o.json(r.requestUrl);
-      o.bytes(F.panRequestMethod); o.raw(r.requestMethod);
-      o.bytes(F.panUserAgent); o.json(r.userAgent);
-      o.bytes(F.fwDeviceName); o.raw(r.deviceName);
-      o.bytes(F.panUrlRule); o.num(r.sessionId);
-      o.bytes(F.panUrlTail);
+      o.block(this.panUrlProtocol.get(0, protocol) ?? this.panUrlProtocol.set(0, protocol, b(`${PAN_URL_HEAD}","Protocol":"${r.protocol}","SourceIP":"`)));
     } else {
-      o.bytes(F.panSent); o.num(r.sentBytes);
-      o.bytes(F.panReceived); o.num(r.receivedBytes);
-      if (r.sourceUserName !== '') { o.bytes(F.panUser); o.json(r.sourceUserName); }
-      o.bytes(F.fwDeviceName); o.raw(r.deviceName);
-      o.bytes(F.panRule); o.num(r.sessionId);
-      o.bytes(F.panElapsed); o.num(r.elapsedSeconds);
-      o.bytes(F.panTrafficTail);
+      const app = this.apps.index(r.applicationProtocol);
+      o.block(this.panApplication.get(app, protocol)
+        ?? this.panApplication.set(app, protocol, b(`${PAN_TRAFFIC_HEAD}${r.applicationProtocol}","Protocol":"${r.protocol}","SourceIP":"`)));
+    }
+    o.raw(r.sourceIp);
+    o.block(F.fwSourcePort); o.num(r.sourcePort);
+    o.block(F.fwDestinationIp); o.raw(r.destinationIp);
+    const nat = this.natIps.index(r.natIp);
+    o.block(this.panDestination.get(nat, r.destinationPort) ?? this.panDestination.set(nat, r.destinationPort,
+      b(`","DestinationPort":${r.destinationPort},"SourceTranslatedAddress":"${r.natIp}","SourceTranslatedPort":`)));
+    o.num(r.natPort);
+    const user = this.user(r.sourceUserName);
+    const device = this.deviceNames.index(r.deviceName);
+    if (url) {
+      o.block(this.panUrlUser.get(0, user) ?? this.panUrlUser.set(0, user, b(`${userColumn(r.sourceUserName)},"RequestURL":`)));
+      o.json(r.requestUrl);
+      o.block(F.panRequestMethod); o.raw(r.requestMethod);
+      o.block(F.panUserAgent); o.json(r.userAgent);
+      o.block(this.panUrlDevice.get(0, device) ?? this.panUrlDevice.set(0, device,
+        b(`,"DeviceName":"${r.deviceName}${PAN_RULE},"DeviceCustomString2":"unknown","DeviceCustomString2Label":"URL Category","DeviceCustomNumber1":`)));
+      o.num(r.sessionId);
+      o.block(F.panUrlTail);
+    } else {
+      o.block(F.panSentBytes); o.num(r.sentBytes);
+      o.block(F.panReceived); o.num(r.receivedBytes);
+      o.block(this.panUserDevice.get(device, user) ?? this.panUserDevice.set(device, user,
+        b(`${userColumn(r.sourceUserName)},"DeviceName":"${r.deviceName}${PAN_RULE},"DeviceCustomNumber1":`)));
+      o.num(r.sessionId);
+      o.block(F.panElapsed); o.num(r.elapsedSeconds);
+      o.block(F.panTrafficTail);
     }
     return t.endRow();
   }
@@ -378,18 +497,20 @@ export class TableOutput implements TelemetrySink {
     const t = this.tables.CommonSecurityLog;
     if (!t.written) return t.rows++;
     const o = t.out;
-    o.bytes(F.timeGenerated); o.iso(r.time);
-    o.bytes(F.asaHead); o.raw(r.eventId);
-    o.bytes(F.asaActivity); o.raw(r.protocol);
-    o.bytes(F.asaDirection); o.raw(r.protocol);
-    o.bytes(F.fwSourceIp); o.raw(r.sourceIp);
-    o.bytes(F.fwSourcePort); o.num(r.sourcePort);
-    o.bytes(F.fwDestinationIp); o.raw(r.destinationIp);
-    o.bytes(F.fwDestinationPort); o.num(r.destinationPort);
-    o.bytes(F.fwNatIp); o.raw(r.natIp); o.bytes(F.quote);
-    o.bytes(F.fwDeviceName); o.raw(r.deviceName);
-    o.bytes(F.asaMessage); o.json(r.message);
-    o.bytes(F.close);
+    o.head(r.time);
+    const eventClass = this.eventClasses.index(r.eventId);
+    const protocol = this.protocols.index(r.protocol);
+    o.block(this.asaEvent.get(eventClass, protocol) ?? this.asaEvent.set(eventClass, protocol,
+      b(`","DeviceVendor":"Cisco","DeviceProduct":"ASA","DeviceVersion":"9.18","DeviceEventClassID":"${r.eventId}","Activity":"Teardown ${r.protocol} connection","LogSeverity":"6","CommunicationDirection":"Outbound","Protocol":"${r.protocol}","SourceIP":"`)));
+    o.raw(r.sourceIp);
+    o.block(F.fwSourcePort); o.num(r.sourcePort);
+    o.block(F.fwDestinationIp); o.raw(r.destinationIp);
+    o.block(F.asaDestinationPort); o.num(r.destinationPort);
+    const nat = this.natIps.index(r.natIp);
+    const device = this.deviceNames.index(r.deviceName);
+    o.block(this.asaNatDevice.get(nat, device) ?? this.asaNatDevice.set(nat, device, b(`,"SourceTranslatedAddress":"${r.natIp}","DeviceName":"${r.deviceName}","Message":`)));
+    o.json(r.message);
+    o.endObject();
     return t.endRow();
   }
 
@@ -404,34 +525,8 @@ export class TableOutput implements TelemetrySink {
       if (typeof value === 'number') o.num(value);
       else o.json(value);
     }
-    o.bytes(F.close);
+    o.endObject();
     return t.endRow();
-  }
-
-  private initiating(i: Initiating): Uint8Array {
-    let bytes = this.initiatingBytes.get(i);
-    if (bytes === undefined) {
-      const q = JSON.stringify;
-      const { host, process, account } = i;
-      bytes = utf8(`"DeviceId":"${host.deviceId}","DeviceName":${q(host.deviceName)},`
-        + `"InitiatingProcessFileName":${q(process.name)},"InitiatingProcessFolderPath":${q(process.folder)},`
-        + `"InitiatingProcessCommandLine":${q(i.commandLine)},"InitiatingProcessId":${i.processId},"InitiatingProcessSHA1":"${process.sha1}",`
-        + `"InitiatingProcessFileSize":${process.fileSize},"InitiatingProcessIntegrityLevel":"${process.integrity}","InitiatingProcessParentFileName":${q(process.parent)},`
-        + `"InitiatingProcessAccountDomain":${q(account.domain)},"InitiatingProcessAccountName":${q(account.name)},`
-        + `"InitiatingProcessAccountSid":"${account.sid}","InitiatingProcessAccountUpn":${q(account.upn)}`);
-      this.initiatingBytes.set(i, bytes);
-    }
-    return bytes;
-  }
-
-  private vmProcess(v: VmProcess): Uint8Array {
-    let bytes = this.vmProcessBytes.get(v);
-    if (bytes === undefined) {
-      const q = JSON.stringify;
-      bytes = utf8(`"Computer":${q(v.host.computer)},"AgentId":"${v.host.agentId}","Process":"${v.processId}","ProcessName":${q(v.processName)}`);
-      this.vmProcessBytes.set(v, bytes);
-    }
-    return bytes;
   }
 
   rowCount(table: TableName): number {
@@ -457,6 +552,22 @@ export class TableOutput implements TelemetrySink {
       this.tables[t].writer.close();
     }
   }
+}
+
+/** SourceUserName, left out for machine accounts. */
+function userColumn(user: string): string {
+  return user === '' ? '' : `,"SourceUserName":${q(user)}`;
+}
+
+/** Defender's device and InitiatingProcess* columns of one host/process/command/account, without braces. */
+function initiatingText(i: Initiating): string {
+  const { host, process, account } = i;
+  return `"DeviceId":"${host.deviceId}","DeviceName":${q(host.deviceName)},`
+    + `"InitiatingProcessFileName":${q(process.name)},"InitiatingProcessFolderPath":${q(process.folder)},`
+    + `"InitiatingProcessCommandLine":${q(i.commandLine)},"InitiatingProcessId":${i.processId},"InitiatingProcessSHA1":"${process.sha1}",`
+    + `"InitiatingProcessFileSize":${process.fileSize},"InitiatingProcessIntegrityLevel":"${process.integrity}","InitiatingProcessParentFileName":${q(process.parent)},`
+    + `"InitiatingProcessAccountDomain":${q(account.domain)},"InitiatingProcessAccountName":${q(account.name)},`
+    + `"InitiatingProcessAccountSid":"${account.sid}","InitiatingProcessAccountUpn":${q(account.upn)}`;
 }
 
 /**

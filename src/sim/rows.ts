@@ -13,6 +13,8 @@ export type TableName = (typeof TABLES)[number];
 
 /** Defender's device and InitiatingProcess* columns: one object per host/process/command/account. */
 export interface Initiating {
+  /** 0, 1, 2... in order of creation: sinks keep per-entity caches in arrays indexed by it. */
+  id: number;
   host: Host;
   process: ProcessDef;
   commandLine: string;
@@ -22,6 +24,8 @@ export interface Initiating {
 
 /** VM insights' machine and process columns: one object per host/process. */
 export interface VmProcess {
+  /** 0, 1, 2... in order of creation: sinks keep per-entity caches in arrays indexed by it. */
+  id: number;
   host: Host;
   /** `p-<hash>`. */
   processId: string;

@@ -84,8 +84,10 @@ function isPrivate(ip: string): boolean {
 export class Telemetry {
   private reportId = 1000;
   private sessionSeq = 400_000;
-  /** Per host: process -> account -> command line -> columns. Identity keys: no key strings per row. */
-  private readonly initiatingByHost: Map<ProcessDef, Map<Account, Map<string, Initiating>>>[] = [];
+  /** Per host: process -> its (account, command line) variants. Identity keys: no key strings per row. */
+  private readonly initiatingByHost: Map<ProcessDef, Initiating[]>[] = [];
+  private initiatingCount = 0;
+  private vmProcessCount = 0;
   private readonly vmProcessByHost: Map<ProcessDef, VmProcess>[] = [];
   /** Remote address -> English country name ('' for addresses with no country). */
   private readonly countryNames = new Map<string, string>();
@@ -121,16 +123,16 @@ export class Telemetry {
   private initiating(host: Host, process: ProcessDef, commandLine: string | undefined, account: Account): Initiating {
     const cmd = commandLine ?? process.commandLine;
     const byProcess = (this.initiatingByHost[host.index] ??= new Map());
-    let byAccount = byProcess.get(process);
-    if (!byAccount) byProcess.set(process, (byAccount = new Map()));
-    let byCommand = byAccount.get(account);
-    if (!byCommand) byAccount.set(account, (byCommand = new Map()));
-    let ini = byCommand.get(cmd);
-    if (ini === undefined) {
-      const processId = 4 * (300 + (hashString(`${host.index}/${process.folder}/${cmd}/${account.sid}`) % 15000));
-      ini = { host, process, commandLine: cmd, account, processId };
-      byCommand.set(cmd, ini);
+    // A host runs a process under one or two accounts and command lines: a short scan beats nested maps.
+    let variants = byProcess.get(process);
+    if (variants === undefined) byProcess.set(process, (variants = []));
+    for (let k = 0; k < variants.length; k++) {
+      const ini = variants[k]!;
+      if (ini.account === account && ini.commandLine === cmd) return ini;
     }
+    const processId = 4 * (300 + (hashString(`${host.index}/${process.folder}/${cmd}/${account.sid}`) % 15000));
+    const ini: Initiating = { id: this.initiatingCount++, host, process, commandLine: cmd, account, processId };
+    variants.push(ini);
     return ini;
   }
 
@@ -139,7 +141,7 @@ export class Telemetry {
     let vp = byProcess.get(process);
     if (vp === undefined) {
       const h = hashString(`${host.index}/${process.folder}`).toString(16).padStart(8, '0');
-      vp = { host, processId: `p-${h}`, processName: process.name === 'System' ? 'system' : process.name.replace(/\.exe$/i, '') };
+      vp = { id: this.vmProcessCount++, host, processId: `p-${h}`, processName: process.name === 'System' ? 'system' : process.name.replace(/\.exe$/i, '') };
       byProcess.set(process, vp);
     }
     return vp;
