@@ -7,7 +7,7 @@ import type {
 } from '../../syntax/ast.js';
 import { extendColumnNames, projectColumnNames } from '../../semantics/naming.js';
 import { NotSupportedError, type ScalarType, type TableSchema } from '../../types.js';
-import { gatherTable } from '../columns.js';
+import { gather } from '../columns.js';
 import type { Compiler } from '../compiler.js';
 import { compileTupleCall } from '../expr/calls.js';
 import { asBoolEval, compileScalar, fail } from '../expr/compile.js';
@@ -33,9 +33,24 @@ export function compileWhere(c: Compiler, input: Relation, op: WhereOp, scope: S
       for (const b of checked(ctx, source)) {
         const idx = selectTrue(pred.eval(b));
         if (idx.length === b.length) yield b;
-        else if (idx.length > 0) yield gatherTable(b, idx);
+        else if (idx.length > 0) yield lazilyGathered(b, idx);
       }
     },
+  };
+}
+
+/**
+ * The selected rows of a batch, each column gathered when first read: operators after `where`
+ * often read only some columns (project, join keys, aggregations), and gathering the rest of a
+ * wide table's columns was most of a filter's cost.
+ */
+function lazilyGathered(b: Table, idx: Int32Array): Table {
+  return {
+    length: idx.length,
+    columns: b.columns.map((c) => {
+      let gathered: Column | undefined;
+      return { name: c.name, get column(): Column { return (gathered ??= gather(c.column, idx)); } };
+    }),
   };
 }
 
