@@ -14,6 +14,8 @@ const COUNTRY_COLUMNS: ReadonlyMap<string, readonly { ip: string; country: strin
 ]);
 
 export class CountryFillEnricher implements RowEnricher {
+  /** Rows of other tables are never touched, so the pipeline can hand them to the store without row objects. */
+  readonly tables: readonly string[] = [...COUNTRY_COLUMNS.keys()];
   constructor(private readonly lookup: (ip: string) => string = countryOf) {}
 
   enrich(table: string, row: Row): void {

@@ -298,5 +298,5 @@ export function parseAsaLine(line: string, ctx: ParseContext, tracker: AsaConnec
   b.set('Message', text);
   b.set('Activity', mapMessage(tag[3]!, text, b, tracker));
   if (env.hostname !== undefined) b.set('Computer', env.hostname);
-  return { table: COMMON_SECURITY_LOG, row: b.finish(env.timestamp ?? ctx.ingestTime) };
+  return b.outcome(env.timestamp ?? ctx.ingestTime);
 }

@@ -393,5 +393,5 @@ export function parseCefLine(line: string, ctx: ParseContext, envelope?: SyslogE
     else b.setText(column, unescapeExtensionValue(line.slice(valueStart, valueEnd)), key);
   }
   if (env !== undefined && env.hostname !== undefined) b.putText(HEADER_COLUMNS.computer, env.hostname);
-  return { table: COMMON_SECURITY_LOG, row: b.finish(receipt ?? env?.timestamp ?? ctx.ingestTime) };
+  return b.outcome(receipt ?? env?.timestamp ?? ctx.ingestTime);
 }

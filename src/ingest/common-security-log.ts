@@ -5,7 +5,7 @@
 
 import type { ScalarType } from '../kql/types.js';
 import { parseCefTimestamp, toInt, toLong, toReal } from './convert.js';
-import type { ParseContext, Row } from './record.js';
+import { DEFERRED_ROW, type ParseContext, type ParseOutcome, type Row, type RowFields } from './record.js';
 import { RowShapes } from './row-shapes.js';
 import { COMMON_SECURITY_LOG_SCHEMA } from './tables.js';
 
@@ -42,7 +42,8 @@ const TYPE = cslColumn('Type').id;
  * where each id sits (valid for ids stamped with this use's generation, so nothing is cleared
  * between rows). Rows are built one at a time, so a finished builder's scratch serves the next.
  */
-class Scratch {
+class Scratch implements RowFields {
+  readonly names = CSL_COLUMN_NAMES;
   readonly ids: number[] = [];
   readonly values: unknown[] = [];
   count = 0;
@@ -166,15 +167,29 @@ export class CslRowBuilder {
 
   /** The row; the builder is done with (its scratch goes to the next builder). */
   finish(timeGenerated: bigint): Row {
+    const scratch = this.complete(timeGenerated);
+    return ROW_SHAPES.make(scratch.ids, scratch.values, scratch.count);
+  }
+
+  /**
+   * The parse outcome: the row, or with ParseContext.deferRows its fields (valid until the
+   * next builder is made). The builder is done with.
+   */
+  outcome(timeGenerated: bigint): ParseOutcome {
+    const scratch = this.complete(timeGenerated);
+    if (this.ctx.deferRows === true) return { table: COMMON_SECURITY_LOG, row: DEFERRED_ROW, fields: scratch };
+    return { table: COMMON_SECURITY_LOG, row: ROW_SHAPES.make(scratch.ids, scratch.values, scratch.count) };
+  }
+
+  private complete(timeGenerated: bigint): Scratch {
     const scratch = this.scratch;
     if (this.extensions !== '') scratch.put(ADDITIONAL_EXTENSIONS, this.extensions);
     const at = scratch.indexOf(TIME_GENERATED);
     if (at < 0 || scratch.values[at] === undefined) scratch.put(TIME_GENERATED, timeGenerated);
     scratch.put(TYPE, COMMON_SECURITY_LOG);
-    const row = ROW_SHAPES.make(scratch.ids, scratch.values, scratch.count);
     spareScratch.push(scratch);
     this.scratch = FINISHED;
-    return row;
+    return scratch;
   }
 }
 

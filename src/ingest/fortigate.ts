@@ -145,5 +145,5 @@ export function parseFortiGateLine(line: string, ctx: ParseContext): ParseOutcom
   const clock = fields.get('time');
   if (time === undefined && date !== undefined && clock !== undefined) time = timeFromDateTime(date, clock, fields.get('tz'));
   if (time === undefined && (date ?? '') !== '') ctx.badField('TimeGenerated', `${date ?? ''} ${clock ?? ''}`.trim());
-  return { table: COMMON_SECURITY_LOG, row: b.finish(time ?? env.timestamp ?? ctx.ingestTime) };
+  return b.outcome(time ?? env.timestamp ?? ctx.ingestTime);
 }

@@ -178,5 +178,5 @@ export function parsePanosLine(line: string, ctx: ParseContext): ParseOutcome {
     const startTime = panTime(f[35]);
     if (startTime !== undefined) b.setValue('StartTime', startTime);
   }
-  return { table: COMMON_SECURITY_LOG, row: b.finish(generated ?? env?.timestamp ?? ctx.ingestTime) };
+  return b.outcome(generated ?? env?.timestamp ?? ctx.ingestTime);
 }

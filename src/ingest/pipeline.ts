@@ -25,7 +25,7 @@ import { parseCefLine } from './cef.js';
 import type { RowEnricher } from './enrich.js';
 import { isFortiGateMessage, parseFortiGateLine } from './fortigate.js';
 import { parsePanosLine, panosPayloadStart } from './panos.js';
-import type { ParseContext, ParseOutcome } from './record.js';
+import { rowFromFields, type ParseContext, type ParseOutcome } from './record.js';
 import {
   SentinelExportConverter, isSplitCefHeader, joinSplitCef, tableForExport, tableForHeader, type TableCatalog,
 } from './sentinel-export.js';
@@ -183,15 +183,30 @@ class IngestRun {
   private readonly asa = new AsaConnectionTracker();
   private readonly announced = new Map<string, string>();
   private readonly ctx: ParseContext;
+  /** For parses whose row is edited before it is emitted (split CEF exports): always a real row. */
+  private readonly rowCtx: ParseContext;
+  /** Per table: whether an enricher may change its rows (then they are made as objects). */
+  private readonly enriched = new Map<string, boolean>();
 
   constructor(private readonly sink: IngestSink, private readonly options: IngestOptions) {
     this.ingestTime = options.ingestTime ?? BigInt(Date.now()) * 10_000n + UNIX_EPOCH_TICKS;
     this.catalog = options.catalog ?? builtinCatalog();
     const summary = this.summary;
-    this.ctx = {
-      ingestTime: this.ingestTime,
-      badField: () => { summary.badFields++; },
-    };
+    const badField = (): void => { summary.badFields++; };
+    this.rowCtx = { ingestTime: this.ingestTime, badField };
+    // A sink that takes fields stores rows without the object parsers would make for it.
+    this.ctx = sink.rowFields === undefined ? this.rowCtx : { ingestTime: this.ingestTime, badField, deferRows: true };
+  }
+
+  private enriches(table: string): boolean {
+    const enrichers = this.options.enrichers;
+    if (enrichers === undefined || enrichers.length === 0) return false;
+    let answer = this.enriched.get(table);
+    if (answer === undefined) {
+      answer = enrichers.some((e) => e.tables === undefined || e.tables.includes(table));
+      this.enriched.set(table, answer);
+    }
+    return answer;
   }
 
   private announce(table: string, schema: TableSchema): void {
@@ -214,13 +229,22 @@ class IngestRun {
       this.sink.quarantine({ file, line, reason: outcome.error, raw: clipRaw(raw), format });
       return;
     }
-    const { table, row } = outcome;
+    const table = outcome.table;
     const known = KNOWN_TABLE_SCHEMAS.get(table);
     if (known !== undefined && !this.announced.has(table)) this.announce(table, known);
-    if (this.options.ingestionTime !== false) row[INGESTION_TIME_COLUMN] = this.ingestTime;
-    if (this.options.enrichers !== undefined) for (const e of this.options.enrichers) e.enrich(table, row);
     s.rows++;
     s.tables[table] = (s.tables[table] ?? 0) + 1;
+    const fields = outcome.fields;
+    if (fields !== undefined && !this.enriches(table)) {
+      const ingestionTime = this.options.ingestionTime === false ? undefined : this.ingestTime;
+      this.sink.rowFields!(table, fields, ingestionTime, { file, line });
+      return;
+    }
+    const row = fields !== undefined ? rowFromFields(fields) : outcome.row;
+    if (this.options.ingestionTime !== false) row[INGESTION_TIME_COLUMN] = this.ingestTime;
+    if (this.options.enrichers !== undefined) {
+      for (const e of this.options.enrichers) if (e.tables === undefined || e.tables.includes(table)) e.enrich(table, row);
+    }
     this.sink.row(table, row, { file, line });
   }
 
@@ -346,7 +370,7 @@ class IngestRun {
 
   private emitCef(cells: string[]): ParseOutcome {
     const joined = joinSplitCef(cells);
-    const outcome = parseCefLine(joined, this.ctx);
+    const outcome = parseCefLine(joined, this.rowCtx);
     if (!('error' in outcome)) {
       // The split files carry `M/d/yy H:mm` before CEF:; use it when the extension has no rt.
       const m = /^(\d{1,2})\/(\d{1,2})\/(\d{2,4}) (\d{1,2}):(\d{2})/.exec(cells[0] ?? '');

@@ -5,6 +5,7 @@
 // write explicit nulls, so two parsers of the same event produce deep-equal rows.
 
 import type { TableSchema } from '../kql/types.js';
+import type { RowFields } from './record.js';
 
 export interface RecordSource {
   /** The file the record came from (`-` for stdin). */
@@ -24,6 +25,12 @@ export interface QuarantinedRecord extends RecordSource {
 
 export interface IngestSink {
   row(table: string, row: Record<string, unknown>, source: RecordSource): void;
+  /**
+   * Optional: a row as the parser's fields, without the row object (the store writer's fast
+   * path). Means exactly row(table, {...fields, $IngestionTime: ingestionTime}) (no
+   * `$IngestionTime` key when ingestionTime is undefined). The fields are valid during the call only.
+   */
+  rowFields?(table: string, fields: RowFields, ingestionTime: bigint | undefined, source: RecordSource): void;
   quarantine(q: QuarantinedRecord): void;
   /**
    * Optional: the columns a table's rows use, announced before its first row from a file and

@@ -26,7 +26,7 @@ import {
   intAt, longAt, realAt, ticksFromUnixSecondsAt, ticksFromUnixSecondsNumber, ticksFromUnixSecondsText, toInt, toLong, toReal,
 } from './convert.js';
 import { parseDatetimeString } from '../kql/values/datetime.js';
-import type { ParseContext, ParseOutcome, Row } from './record.js';
+import { DEFERRED_ROW, type ParseContext, type ParseOutcome, type Row } from './record.js';
 import { RowShapes } from './row-shapes.js';
 
 export function zeekTableName(path: string): string {
@@ -194,6 +194,8 @@ export class ZeekTsvReader {
   private fieldStarts = new Int32Array(64);
   private readonly ids: number[] = [];
   private readonly values: unknown[] = [];
+  /** The scratch as RowFields, for ParseContext.deferRows; undefined when field names repeat. */
+  private fieldsView: { names: readonly string[]; ids: number[]; values: unknown[]; count: number } | undefined;
 
   constructor(fileName: string, private readonly onSchema: (table: string, schema: TableSchema) => void) {
     this.path = zeekPathFromFileName(fileName);
@@ -255,7 +257,11 @@ export class ZeekTsvReader {
       return p;
     });
     this.onSchema(this.table, schema);
-    this.shapes = RowShapes.forNames(plan.map((p) => p.name));
+    const names = plan.map((p) => p.name);
+    this.shapes = RowShapes.forNames(names);
+    // Two fields with one column name (`a.b` and `a_b`) make one key of a row object: only rows
+    // made as objects merge them the way assignment does.
+    this.fieldsView = new Set(names).size === names.length ? { names, ids: this.ids, values: this.values, count: 0 } : undefined;
     return plan;
   }
 
@@ -303,6 +309,11 @@ export class ZeekTsvReader {
       if (v === undefined) continue;
       ids[count] = i;
       values[count++] = v;
+    }
+    const view = this.fieldsView;
+    if (ctx.deferRows === true && view !== undefined) {
+      view.count = count;
+      return { table: this.table, row: DEFERRED_ROW, fields: view };
     }
     return { table: this.table, row: this.shapes!.make(ids, values, count) };
   }

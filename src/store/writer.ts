@@ -7,7 +7,8 @@ import { UNIX_EPOCH_TICKS } from '../kql/data/column.js';
 import { currentTicksValue, coerceValue, typeOfValue } from './values.js';
 import type { ColumnSchema, ScalarType, TableSchema } from '../kql/types.js';
 import { ColumnBuffer } from './column-builders.js';
-import type { IngestSink, QuarantinedRecord, RecordSource } from '../ingest/sink.js';
+import { INGESTION_TIME_COLUMN, type IngestSink, type QuarantinedRecord, type RecordSource } from '../ingest/sink.js';
+import { rowFromFields, type RowFields } from '../ingest/record.js';
 import { encodeColumn } from './column-file.js';
 import { sourceKey, writeManifest, type Manifest, type SourceEntry, type TableEntry } from './manifest.js';
 import { SegmentWrites } from './segment-writes.js';
@@ -78,6 +79,11 @@ interface TableState {
   recentSlots: number[];
   /** Rows of the open source (the commit's per-table counts). */
   sourceRows: number;
+  /** The parser name list rows last came with as fields, and the slot of each of its ids (-1: not yet looked up). */
+  fieldNames: readonly string[] | undefined;
+  fieldSlots: Int32Array | undefined;
+  /** Slot of `$IngestionTime`, -1 until a row brings it. */
+  ingestionSlot: number;
 }
 
 export class StoreWriter implements IngestSink {
@@ -97,6 +103,8 @@ export class StoreWriter implements IngestSink {
   private readonly dayNames = new Map<number, string>();
   /** The table of the previous row: rows come in long runs per table. */
   private lastState: TableState | undefined;
+  /** Slots of one row's fields between resolving and storing them (reused). */
+  private readonly rowSlots: number[] = [];
   /** Values the table's column type could not take (stored as null), per source. */
   badValues = 0;
 
@@ -140,6 +148,16 @@ export class StoreWriter implements IngestSink {
     const state = last !== undefined && last.name === table ? last : this.tableState(table, undefined, row);
     this.lastState = state;
     this.append(state, row);
+    src.rows++;
+    if (state.sourceRows++ === 0) src.tablesInOrder.push(state);
+  }
+
+  rowFields(table: string, fields: RowFields, ingestionTime: bigint | undefined, _source: RecordSource): void {
+    const src = this.requireSource();
+    const last = this.lastState;
+    const state = last !== undefined && last.name === table ? last : this.tableState(table, undefined, fields.count > 0 ? rowFromFields(fields) : {});
+    this.lastState = state;
+    this.appendFields(state, fields, ingestionTime);
     src.rows++;
     if (state.sourceRows++ === 0) src.tablesInOrder.push(state);
   }
@@ -214,7 +232,97 @@ export class StoreWriter implements IngestSink {
       } else if (b.add(r, v)) stored++;
       else this.badValues++;
     }
-    buf.rows = r + 1;
+    this.endRow(state, buf, stored, dated, ms);
+  }
+
+  /**
+   * append() for a row given as fields: the parser's column ids map to the table's slots
+   * through a table kept per names list, so no key is compared or hashed per row.
+   */
+  private appendFields(state: TableState, fields: RowFields, ingestionTime: bigint | undefined): void {
+    const { names, ids, values, count } = fields;
+    let slotOfId = state.fieldNames === names ? state.fieldSlots : undefined;
+    if (slotOfId === undefined || slotOfId.length < names.length) {
+      // Parser name lists only grow (CommonSecurityLog learns vendor keys): a longer list is the same list extended.
+      slotOfId = new Int32Array(names.length).fill(-1);
+      if (state.fieldNames === names && state.fieldSlots !== undefined) slotOfId.set(state.fieldSlots);
+      state.fieldNames = names;
+      state.fieldSlots = slotOfId;
+    }
+    const slots = this.rowSlots;
+    let time: unknown = null;
+    for (let i = 0; i < count; i++) {
+      const v = values[i];
+      if (v === undefined || v === null) { slots[i] = -1; continue; }
+      const id = ids[i]!;
+      let slot = slotOfId[id]!;
+      if (slot < 0) {
+        const name = names[id]!;
+        slot = slotOfId[id] = state.slots.get(name) ?? this.addColumn(state, name, typeOfValue(v));
+      }
+      slots[i] = slot;
+      if (slot === state.timeSlot) time = v;
+    }
+    let ingestionSlot = -1;
+    if (ingestionTime !== undefined) {
+      ingestionSlot = state.ingestionSlot;
+      if (ingestionSlot < 0) ingestionSlot = state.ingestionSlot = state.slots.get(INGESTION_TIME_COLUMN) ?? this.addColumn(state, INGESTION_TIME_COLUMN, 'datetime');
+      if (ingestionSlot === state.timeSlot) time = ingestionTime;
+    }
+
+    let buf: DayBuffer;
+    let ms = 0;
+    let sub = 0;
+    let dated = false;
+    if (state.timeSlot < 0) buf = this.buffer(state, '_all', NaN);
+    else {
+      const t = typeof time === 'bigint' ? time : coerceValue('datetime', time);
+      if (typeof t !== 'bigint') buf = this.buffer(state, '_nodate', NaN);
+      else {
+        const since = t - UNIX_EPOCH_TICKS;
+        const whole = since / TICKS_PER_MS;
+        let rest = since - whole * TICKS_PER_MS;
+        ms = Number(whole);
+        if (rest < 0n) { rest += TICKS_PER_MS; ms -= 1; }
+        sub = Number(rest);
+        dated = true;
+        const dayStart = Math.floor(ms / DAY_MS) * DAY_MS;
+        buf = state.lastBuffer !== undefined && state.lastDayStart === dayStart
+          ? state.lastBuffer : this.buffer(state, this.dayName(dayStart), dayStart);
+      }
+    }
+
+    const r = buf.rows;
+    const builders = buf.builders;
+    let stored = 0;
+    for (let i = 0; i <= count; i++) {
+      let slot: number;
+      let v: unknown;
+      if (i < count) {
+        slot = slots[i]!;
+        if (slot < 0) continue;
+        v = values[i];
+      } else {
+        if (ingestionSlot < 0) break;
+        slot = ingestionSlot;
+        v = ingestionTime;
+      }
+      let b = builders[slot];
+      if (b === undefined) {
+        b = builders[slot] = new ColumnBuffer(state.columns[slot]!.type);
+        buf.order.push(slot);
+      }
+      if (dated && v === time && b.type === 'datetime') {
+        b.addParts(r, ms, sub);
+        stored++;
+      } else if (b.add(r, v)) stored++;
+      else this.badValues++;
+    }
+    this.endRow(state, buf, stored, dated, ms);
+  }
+
+  private endRow(state: TableState, buf: DayBuffer, stored: number, dated: boolean, ms: number): void {
+    buf.rows++;
     buf.values += stored;
     this.buffered += stored;
     if (dated) {
@@ -307,6 +415,7 @@ export class StoreWriter implements IngestSink {
     state = {
       name: table, entry, types: new Map(), slots: new Map(), columns: [], timeSlot: -1, buffers: new Map(),
       lastBuffer: undefined, lastDayStart: NaN, recentKeys: [], recentSlots: [], sourceRows: 0,
+      fieldNames: undefined, fieldSlots: undefined, ingestionSlot: -1,
     };
     for (const c of entry.schema) this.slotFor(state, c.name, c.type);
     this.tables.set(table, state);
