@@ -102,21 +102,17 @@ export function compileExtend(c: Compiler, input: Relation, op: ExtendOp, scope:
     serialized: input.serialized,
     batches: function* () {
       for (const b of checked(c.ctx, whole ? wholeInput(input) : input.batches())) {
-        let cols = b.columns.map((x) => x.column);
-        let cur: Table = b;
-        let curSchema = input.schema;
+        // Columns passed through are handed on as they come, unread: a lazily gathered one
+        // (after `where`) is gathered only if something downstream reads it.
+        let entries: Table['columns'] = b.columns;
         for (const step of steps) {
-          const out = step.ev.eval(cur);
-          cols = cols.slice();
-          const s2 = curSchema.slice();
+          const out = step.ev.eval({ columns: entries, length: b.length });
+          entries = entries.slice();
           step.slots.forEach((slot, k) => {
-            cols[slot] = out[k]!;
-            s2[slot] = { name: step.ev.names[k]!, type: step.ev.types[k]! };
+            entries[slot] = { name: step.ev.names[k]!, column: out[k]! };
           });
-          curSchema = s2;
-          cur = makeTable(curSchema, cols, b.length);
         }
-        yield makeTable(finalSchema, cols, b.length);
+        yield { columns: entries, length: b.length };
       }
     },
   };
