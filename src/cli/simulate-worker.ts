@@ -4,7 +4,7 @@
 // also gets a large young generation (resourceLimits), which cuts garbage collection time
 // without asking users for node flags.
 
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { TableSchema } from '../kql/types.js';
 import { ColumnarSink, type SegmentData } from '../sim/columnar-sink.js';
 import type { Labels } from '../sim/labels.js';
@@ -34,6 +34,8 @@ export interface WorkerRequest {
    * (or a busy main thread) bounds memory instead of queueing the run in messages.
    */
   writtenKib: SharedArrayBuffer;
+  /** Where the main thread hands back the buffers of NDJSON chunks it has written, for reuse. */
+  recycle?: MessagePort;
 }
 
 export type WorkerMessage =
@@ -56,10 +58,16 @@ function run(request: WorkerRequest, port: NonNullable<typeof parentPort>): Work
     port.postMessage(m, transfer);
   };
   try {
+    const recycle = request.recycle;
+    const spare = (): Uint8Array | undefined => {
+      const returned = recycle === undefined ? undefined : receiveMessageOnPort(recycle);
+      return returned === undefined ? undefined : new Uint8Array(returned.message as ArrayBuffer);
+    };
     const files = request.files
       ? new TableOutput((table) => ({
         write: (bytes) => post({ kind: 'chunk', table, bytes }, [bytes.buffer as ArrayBuffer]),
         close: () => {},
+        spare,
       }), request.tables)
       : undefined;
     const columnar = request.storeSchemas === undefined ? undefined : new ColumnarSink({

@@ -4,7 +4,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { loadSchemaCatalog } from '../io/schemas.js';
 import type { TableSchema } from '../kql/types.js';
 import { fileWriter, type ChunkWriter } from '../sim/output.js';
@@ -163,6 +163,7 @@ export async function simulateCommand(argv: string[], io: CliIO, isTTY = process
   let outcome: Extract<WorkerMessage, { kind: 'done' }> | { kind: 'error'; message: string };
   const files = outDir === undefined ? undefined : openTableFiles(outDir);
   const workers: Worker[] = [];
+  const recyclePorts: MessagePort[] = [];
   try {
     outcome = await new Promise((resolve, reject) => {
       const finished: Extract<WorkerMessage, { kind: 'done' }>[] = [];
@@ -171,7 +172,10 @@ export async function simulateCommand(argv: string[], io: CliIO, isTTY = process
         resolve({ kind: 'error', message });
       };
       TABLE_GROUPS[threads]!.forEach((tables, i) => {
-        const own: WorkerRequest = { ...request, tables, progress: i === 0, writtenKib: new SharedArrayBuffer(4) };
+        // Written chunks go back to their generator to be refilled: fresh megabyte buffers would cost page faults and collections.
+        const recycle = new MessageChannel();
+        recyclePorts.push(recycle.port1);
+        const own: WorkerRequest = { ...request, tables, progress: i === 0, writtenKib: new SharedArrayBuffer(4), recycle: recycle.port2 };
         const writtenKib = new Int32Array(own.writtenKib);
         const done = (kib: number): void => {
           Atomics.add(writtenKib, 0, kib);
@@ -179,6 +183,7 @@ export async function simulateCommand(argv: string[], io: CliIO, isTTY = process
         };
         const worker = new Worker(new URL('./simulate-worker.js', import.meta.url), {
           workerData: own,
+          transferList: [recycle.port2],
           resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB / threads },
         });
         workers.push(worker);
@@ -191,6 +196,7 @@ export async function simulateCommand(argv: string[], io: CliIO, isTTY = process
               case 'chunk':
                 files!.write(m.table, m.bytes);
                 done(transferKib(m));
+                recycle.port1.postMessage(m.bytes.buffer, [m.bytes.buffer as ArrayBuffer]);
                 break;
               case 'segment':
                 store!.add(reviveSegment(m.segment));
@@ -222,6 +228,7 @@ export async function simulateCommand(argv: string[], io: CliIO, isTTY = process
     throw e;
   } finally {
     files?.close();
+    for (const port of recyclePorts) port.close();
   }
   if (isTTY) io.stderr('\r\x1b[K');
   if (outcome.kind === 'error') {

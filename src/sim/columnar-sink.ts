@@ -9,6 +9,7 @@ import {
   TABLES, type CiscoAsaRow, type DnsRow, type FieldList, type Initiating, type NetworkRow, type PaloAltoRow, type TableName,
   type TelemetrySink, type VmConnectionRow,
 } from './rows.js';
+import { StringTable } from './string-table.js';
 import { MS_PER_DAY } from './time.js';
 
 export interface SegmentData {
@@ -35,7 +36,9 @@ export interface ColumnarSinkOptions {
   tables?: readonly TableName[];
 }
 
+/** Rows a table's first buffer makes room for; later buffers start at the size the previous one reached. */
 const INITIAL_CAPACITY = 16_384;
+const LATE_CAPACITY = 1024;
 
 /** One column being filled; rows it is not given are null (empty for strings). */
 abstract class Builder {
@@ -48,14 +51,49 @@ abstract class Builder {
   abstract finish(rows: number): Column;
 }
 
+/**
+ * Every distinct string of the run's bounded vocabularies (addresses, names, accounts) as a
+ * run-wide number. A day's dictionaries then map numbers through an array instead of hashing
+ * the string again in every column of every day; the one hash per value stays warm all run.
+ */
+export class Symbols {
+  private readonly index = new StringTable<number>();
+  readonly values: string[] = [''];
+  constructor() {
+    this.index.set('', 0);
+  }
+
+  of(value: string): number {
+    let symbol = this.index.get(value);
+    if (symbol === undefined) {
+      symbol = this.values.length;
+      this.values.push(value);
+      this.index.set(value, symbol);
+    }
+    return symbol;
+  }
+}
+
 class StringBuilder extends Builder {
-  private codes = new Int32Array(INITIAL_CAPACITY);
+  private codes: Int32Array;
   private readonly dict: string[] = [''];
-  private readonly index = new Map<string, number>([['', 0]]);
-  // Consecutive rows often repeat a value (same host, same server): skip the hash lookup.
+  /** Without symbols (columns of unique values such as Message): the dictionary's own index. */
+  private readonly index: Map<string, number> | null;
+  /** With symbols: symbol -> dictionary code + 1 (0: not in this dictionary yet). */
+  private codeOfSymbol = new Int32Array(64);
+  // Consecutive rows often repeat a value (same host, same server): skip the lookup.
   private lastValue = '';
   private lastCode = 0;
-  constructor(private readonly type: 'string' | 'guid') { super(); }
+  /**
+   * `symbols` null: the column's own index, or with `unique` no index at all (every value is
+   * new, such as syslog text carrying a session number: a lookup would only miss).
+   */
+  constructor(private readonly type: 'string' | 'guid', private readonly symbols: Symbols | null, capacity: number, private readonly unique = false) {
+    super();
+    this.codes = new Int32Array(capacity);
+    this.index = symbols === null && !unique ? new Map([['', 0]]) : null;
+    this.codeOfSymbol[0] = 1;
+  }
 
   add(row: number, value: string): void {
     let code: number;
@@ -70,13 +108,32 @@ class StringBuilder extends Builder {
 
   /** The value's dictionary code (added if new), for callers that cache codes per entity. */
   code(value: string): number {
-    let found = this.index.get(value);
-    if (found === undefined) {
-      found = this.dict.length;
+    if (this.unique) {
+      if (value === '') return 0;
       this.dict.push(value);
-      this.index.set(value, found);
+      return this.dict.length - 1;
     }
-    return found;
+    if (this.symbols === null) {
+      let found = this.index!.get(value);
+      if (found === undefined) {
+        found = this.dict.length;
+        this.dict.push(value);
+        this.index!.set(value, found);
+      }
+      return found;
+    }
+    const symbol = this.symbols.of(value);
+    if (symbol >= this.codeOfSymbol.length) {
+      const bigger = new Int32Array(Math.max(symbol + 1, this.codeOfSymbol.length * 2));
+      bigger.set(this.codeOfSymbol);
+      this.codeOfSymbol = bigger;
+    }
+    const known = this.codeOfSymbol[symbol]!;
+    if (known !== 0) return known - 1;
+    const code = this.dict.length;
+    this.dict.push(value);
+    this.codeOfSymbol[symbol] = code + 1;
+    return code;
   }
 
   addCode(row: number, code: number): void {
@@ -142,8 +199,8 @@ abstract class NullableValuesBuilder extends Builder {
 }
 
 class NumberBuilder extends NullableValuesBuilder {
-  constructor(private readonly type: 'int' | 'long' | 'real' | 'decimal') {
-    super(type === 'int' ? new Int32Array(INITIAL_CAPACITY) : new Float64Array(INITIAL_CAPACITY));
+  constructor(private readonly type: 'int' | 'long' | 'real' | 'decimal', capacity: number) {
+    super(type === 'int' ? new Int32Array(capacity) : new Float64Array(capacity));
   }
 
   add(row: number, value: number): void {
@@ -157,8 +214,8 @@ class NumberBuilder extends NullableValuesBuilder {
 }
 
 class TimeBuilder extends NullableValuesBuilder {
-  constructor() {
-    super(new Float64Array(INITIAL_CAPACITY));
+  constructor(capacity: number) {
+    super(new Float64Array(capacity));
   }
 
   add(row: number, ms: number): void {
@@ -208,11 +265,11 @@ function grow<T extends Int32Array | Float64Array | Uint8Array>(a: T): T {
 
 type AnyBuilder = StringBuilder | NumberBuilder | TimeBuilder | DynamicBuilder | BoolBuilder;
 
-function newBuilder(type: ScalarType): AnyBuilder {
+function newBuilder(type: ScalarType, symbols: Symbols | null, capacity: number, unique: boolean): AnyBuilder {
   switch (type) {
-    case 'string': case 'guid': return new StringBuilder(type);
-    case 'int': case 'long': case 'real': case 'decimal': return new NumberBuilder(type);
-    case 'datetime': return new TimeBuilder();
+    case 'string': case 'guid': return new StringBuilder(type, symbols, capacity, unique);
+    case 'int': case 'long': case 'real': case 'decimal': return new NumberBuilder(type, capacity);
+    case 'datetime': return new TimeBuilder(capacity);
     case 'dynamic': return new DynamicBuilder();
     case 'bool': return new BoolBuilder();
     case 'timespan': break;
@@ -252,6 +309,15 @@ const CISCO_ASA: Layout = [
   'DeviceName', 'Message',
 ];
 
+/** Columns whose every value is new (Cisco syslog text carries the session number): no lookup at all. */
+const UNIQUE_VALUE_COLUMNS: ReadonlySet<string> = new Set(['Message']);
+
+/**
+ * Tables written only as field lists (file and process events): few rows, but hashes and
+ * file names that rarely repeat, so their dictionaries keep their own index.
+ */
+const FIELD_LIST_TABLES: ReadonlySet<TableName> = new Set(['DeviceFileEvents', 'DeviceProcessEvents']);
+
 const enum Kind { Dns, Network, Vm, PaloAlto, CiscoAsa }
 const KIND_LAYOUTS: readonly Layout[] = [DNS, NETWORK, VM, PALO_ALTO, CISCO_ASA];
 
@@ -263,19 +329,21 @@ class DayBuffer {
   readonly columns = new Map<string, AnyBuilder>();
   private readonly kinds: (AnyBuilder[] | undefined)[] = [];
   /**
-   * Dictionary codes of an entity's string columns (a host's process, a VM process), so a row
-   * costs one identity lookup instead of one string hash per column. Keyed by object: the
-   * generator makes each entity once.
+   * Dictionary codes of an entity's string columns (a host's process, a VM process) by the
+   * entity's id, so a row costs one array read instead of one lookup per column.
    */
-  readonly entityCodes = new Map<object, Int32Array>();
-  constructor(readonly dayStart: number, private readonly types: ReadonlyMap<string, ScalarType>, private readonly table: TableName) {}
+  readonly initiatingCodes: (Int32Array | undefined)[] = [];
+  readonly vmProcessCodes: (Int32Array | undefined)[] = [];
+  constructor(readonly dayStart: number, private readonly types: ReadonlyMap<string, ScalarType>, private readonly table: TableName,
+    private readonly symbols: Symbols | null, private readonly capacity: number, readonly late: boolean) {}
 
   column(name: string): AnyBuilder {
     let b = this.columns.get(name);
     if (b === undefined) {
       const type = this.types.get(name);
       if (type === undefined) throw new Error(`internal: the ${this.table} schema has no column '${name}'`);
-      this.columns.set(name, (b = newBuilder(type)));
+      const unique = UNIQUE_VALUE_COLUMNS.has(name);
+      this.columns.set(name, (b = newBuilder(type, unique ? null : this.symbols, this.capacity, unique)));
     }
     return b;
   }
@@ -304,6 +372,10 @@ export class ColumnarSink implements TelemetrySink {
   private readonly counts: Record<TableName, number>;
   private readonly segmentRows: number;
   private readonly written: Record<TableName, boolean>;
+  private readonly symbols = new Symbols();
+  private readonly lastBufferRows: Record<TableName, number>;
+  /** What finishBefore was last given: buffers of days before it are late rows. */
+  private cutBefore = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: ColumnarSinkOptions) {
     this.segmentRows = options.segmentRows ?? 262_144;
@@ -311,6 +383,7 @@ export class ColumnarSink implements TelemetrySink {
     this.written = Object.fromEntries(TABLES.map((t) => [t, written.includes(t)])) as Record<TableName, boolean>;
     this.buffers = Object.fromEntries(TABLES.map((t) => [t, new Map()])) as Record<TableName, Map<number, DayBuffer>>;
     this.counts = Object.fromEntries(TABLES.map((t) => [t, 0])) as Record<TableName, number>;
+    this.lastBufferRows = Object.fromEntries(TABLES.map((t) => [t, 0])) as Record<TableName, number>;
     this.types = Object.fromEntries(TABLES.map((t) => {
       const schema = options.schemas[t];
       if (schema === undefined) throw new Error(`no schema for table ${t}`);
@@ -322,7 +395,13 @@ export class ColumnarSink implements TelemetrySink {
     const dayStart = Math.floor(ms / MS_PER_DAY) * MS_PER_DAY;
     const days = this.buffers[table];
     let buf = days.get(dayStart);
-    if (buf === undefined) days.set(dayStart, (buf = new DayBuffer(dayStart, this.types[table], table)));
+    if (buf === undefined) {
+      // A day looks like the one before it: sizing the arrays after it spares most regrowing.
+      // Late rows of a day already cut (a long flow's end) start a small buffer.
+      const late = dayStart + MS_PER_DAY <= this.cutBefore;
+      const capacity = late ? LATE_CAPACITY : Math.min(this.segmentRows, Math.max(INITIAL_CAPACITY, this.lastBufferRows[table]));
+      days.set(dayStart, (buf = new DayBuffer(dayStart, this.types[table], table, FIELD_LIST_TABLES.has(table) ? null : this.symbols, capacity, late)));
+    }
     return buf;
   }
 
@@ -364,10 +443,10 @@ export class ColumnarSink implements TelemetrySink {
     const c = buf.kind(Kind.Vm);
     const i = buf.begin(r.time);
     const vp = r.vmProcess;
-    let codes = buf.entityCodes.get(vp);
+    let codes = buf.vmProcessCodes[vp.id];
     if (codes === undefined) {
       codes = Int32Array.of(code(c[1]!, vp.host.computer), code(c[2]!, vp.host.agentId), code(c[3]!, vp.processId), code(c[4]!, vp.processName));
-      buf.entityCodes.set(vp, codes);
+      buf.vmProcessCodes[vp.id] = codes;
     }
     time(c[0]!, i, r.time);
     for (let k = 0; k < 4; k++) (c[1 + k] as StringBuilder).addCode(i, codes[k]!);
@@ -445,6 +524,7 @@ export class ColumnarSink implements TelemetrySink {
    * day (a long flow's end) simply starts another segment.
    */
   finishBefore(ms: number): void {
+    this.cutBefore = Math.max(this.cutBefore, ms);
     for (const table of TABLES) {
       for (const buf of [...this.buffers[table].values()]) {
         if (buf.dayStart + MS_PER_DAY <= ms && buf.rows > 0) this.cut(table, buf);
@@ -459,6 +539,8 @@ export class ColumnarSink implements TelemetrySink {
 
   private cut(table: TableName, buf: DayBuffer): void {
     this.buffers[table].delete(buf.dayStart);
+    // Decays, so that one busy weekday does not size every buffer after it.
+    if (!buf.late) this.lastBufferRows[table] = Math.max(buf.rows, Math.floor(this.lastBufferRows[table] * 0.75));
     const columns = [...buf.columns.entries()].map(([name, b]) => ({ name, column: b.finish(buf.rows) }));
     // Log Analytics stamps every row with its table's name; the file loader adds it too.
     if (this.types[table].get('Type') === 'string') columns.push({ name: 'Type', column: new StringColumn('string', new Int32Array(buf.rows), [table]) });
@@ -476,13 +558,13 @@ const INITIATING_PROCESS_ID = 5;
 const INITIATING_FILE_SIZE = 7;
 
 function initiating(buf: DayBuffer, c: AnyBuilder[], at: number, row: number, ini: Initiating): void {
-  let codes = buf.entityCodes.get(ini);
+  let codes = buf.initiatingCodes[ini.id];
   if (codes === undefined) {
     const { host, process, account } = ini;
     const values = [host.deviceId, host.deviceName, process.name, process.folder, ini.commandLine, process.sha1,
       process.integrity, process.parent, account.domain, account.name, account.sid, account.upn];
     codes = Int32Array.from(INITIATING_STRINGS, (offset, k) => code(c[at + offset]!, values[k]!));
-    buf.entityCodes.set(ini, codes);
+    buf.initiatingCodes[ini.id] = codes;
   }
   for (let k = 0; k < INITIATING_STRINGS.length; k++) (c[at + INITIATING_STRINGS[k]!] as StringBuilder).addCode(row, codes[k]!);
   num(c[at + INITIATING_PROCESS_ID]!, row, ini.processId);

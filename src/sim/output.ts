@@ -10,14 +10,21 @@ import {
   TABLES, type CiscoAsaRow, type DnsRow, type FieldList, type Initiating, type NetworkRow, type PaloAltoRow, type TableName,
   type TelemetrySink, type VmConnectionRow, type VmProcess,
 } from './rows.js';
+import { StringTable } from './string-table.js';
 import { MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, MS_PER_SECOND } from './time.js';
 
 export { TABLES, type TableName } from './rows.js';
 
-/** Receives one table's bytes in order; may keep the chunk (it is not reused). */
+/** Receives one table's bytes in order; may keep the chunk (it is not reused unless handed back). */
 export interface ChunkWriter {
   write(chunk: Uint8Array): void;
   close(): void;
+  /**
+   * A chunk written earlier whose bytes the writer no longer needs: its buffer is refilled
+   * instead of allocating a fresh megabyte. Fresh buffers are external memory that makes the
+   * garbage collector run often, and their pages must be faulted in again.
+   */
+  spare?(): Uint8Array | undefined;
 }
 
 const CHUNK_BYTES = 1 << 20;
@@ -212,10 +219,12 @@ class RowBytes {
     this.pos = p;
   }
 
-  /** Detaches the written bytes as a chunk and starts over (a fresh buffer: writers may keep chunks). */
-  take(): Uint8Array {
+  /** Detaches the written bytes as a chunk and starts over in `spare`'s buffer, or a fresh one (writers may keep chunks). */
+  take(spare: Uint8Array | undefined): Uint8Array {
     const chunk = this.buf.subarray(0, this.pos);
-    this.buf = Buffer.allocUnsafe(this.buf.length);
+    const reusable = spare?.buffer;
+    this.buf = reusable instanceof ArrayBuffer && reusable.byteLength >= CHUNK_BYTES + SLACK
+      ? Buffer.from(reusable, 0, reusable.byteLength) : Buffer.allocUnsafe(this.buf.length);
     this.pos = 0;
     return chunk;
   }
@@ -237,7 +246,7 @@ class TableStream {
   flush(): void {
     if (this.out.pos === 0) return;
     this.bytesWritten += this.out.pos;
-    this.writer.write(this.out.take());
+    this.writer.write(this.out.take(this.writer.spare?.()));
   }
 }
 
@@ -268,7 +277,7 @@ class BlockGrid {
 
 /** JSON literals (or raw text) of strings from bounded vocabularies (DNS names, answer lists), encoded once. */
 class StringBytes {
-  private readonly map = new Map<string, Uint8Array>();
+  private readonly map = new StringTable<Uint8Array>();
   constructor(private readonly asJson: boolean) {}
 
   write(o: RowBytes, text: string): void {
@@ -576,10 +585,17 @@ function initiatingText(i: Initiating): string {
  */
 export function fileWriter(file: string): ChunkWriter {
   const fd = fs.openSync(file, 'w');
+  let written: Uint8Array | undefined;
   return {
     write(chunk) {
       let off = 0;
       while (off < chunk.length) off += fs.writeSync(fd, chunk, off, chunk.length - off);
+      written = chunk;
+    },
+    spare() {
+      const chunk = written;
+      written = undefined;
+      return chunk;
     },
     close() {
       fs.closeSync(fd);

@@ -78,8 +78,6 @@ export function simulate(options: SimulationOptions, output: TelemetrySink): Sim
     baseline.hour(hourStart);
     const hourEnd = hourStart + MS_PER_HOUR;
     while (next < actions.length && actions[next]!.at < hourEnd) actions[next++]!.run(tel);
-    // Answers cached more than an hour ago are all expired (TTLs are at most an hour).
-    tel.forgetExpired(hourStart - MS_PER_HOUR);
     // Rows trail their hour by little (VM insights' minute windows, flow ends); two hours is ample.
     output.finishBefore?.(hourStart - 2 * MS_PER_HOUR);
     options.onProgress?.(h + 1, totalHours, output.totalRows());

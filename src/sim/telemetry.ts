@@ -99,8 +99,15 @@ export class Telemetry {
   private readonly vmRow = new VmConnectionRow();
   private readonly paloAltoRow = new PaloAltoRow();
   private readonly asaRow = new CiscoAsaRow();
-  /** Per host: DNS name -> when the cached answer was fetched and when it expires. */
-  private readonly dnsCache: Map<string, { fetched: number; expires: number }>[] = [];
+  /** DNS name -> its slot in every host's cache. */
+  private readonly nameSlots = new Map<string, number>();
+  /**
+   * Per host, two numbers per name slot: when the cached answer was fetched and when it
+   * expires (NaN: never asked). Flat arrays rather than a map per host: one shared lookup per
+   * flow, no entry objects, and nothing to prune as the run goes on (memory grows with the
+   * names in use, not with time).
+   */
+  private readonly dnsCache: Float64Array[] = [];
 
   constructor(
     private readonly out: TelemetrySink,
@@ -165,19 +172,24 @@ export class Telemetry {
    * not generated in time order, so an answer only counts for connections after it was fetched.
    */
   private needsLookup(host: Host, name: string, at: number): boolean {
-    const cache = (this.dnsCache[host.index] ??= new Map());
-    const cached = cache.get(name);
-    if (cached !== undefined && cached.fetched <= at && at < cached.expires) return false;
+    let slot = this.nameSlots.get(name);
+    if (slot === undefined) this.nameSlots.set(name, (slot = this.nameSlots.size));
+    let cache = this.dnsCache[host.index];
+    if (cache === undefined || cache.length <= 2 * slot) cache = this.growDnsCache(host.index, slot);
+    // Comparisons with NaN are false: a name never asked needs a lookup.
+    if (cache[2 * slot]! <= at && at < cache[2 * slot + 1]!) return false;
     // Windows caches for the record's TTL; typical SaaS TTLs are minutes to an hour.
-    const expires = at + (5 + this.rng.int(55)) * MS_PER_MINUTE;
-    // The entry is refreshed in place: lookups are frequent, and each new object is garbage later.
-    if (cached !== undefined) {
-      cached.fetched = at;
-      cached.expires = expires;
-    } else {
-      cache.set(name, { fetched: at, expires });
-    }
+    cache[2 * slot] = at;
+    cache[2 * slot + 1] = at + (5 + this.rng.int(55)) * MS_PER_MINUTE;
     return true;
+  }
+
+  private growDnsCache(hostIndex: number, slot: number): Float64Array {
+    const old = this.dnsCache[hostIndex];
+    const grown = new Float64Array(Math.max(2 * (slot + 1), 2 * (old?.length ?? 32))).fill(Number.NaN);
+    if (old !== undefined) grown.set(old);
+    this.dnsCache[hostIndex] = grown;
+    return grown;
   }
 
   /**
@@ -192,14 +204,6 @@ export class Telemetry {
       this.answerLists.set(answers, text);
     }
     return text;
-  }
-
-  /** Drops cached DNS answers that expired before `ms`, so memory stays flat over long runs. */
-  forgetExpired(ms: number): void {
-    for (const cache of this.dnsCache) {
-      if (!cache) continue;
-      for (const [name, entry] of cache) if (entry.expires < ms) cache.delete(name);
-    }
   }
 
   /**
