@@ -133,9 +133,18 @@ const MAX_DATETIME_SECONDS = 315_537_897_599;
  * double) and ticks within the second: the one place the hot parsers touch BigInt.
  */
 function ticksFromSeconds(seconds: number, fractionTicks: number): bigint {
+  // Consecutive log lines mostly carry the same second (and often the same fraction): the last
+  // result is kept, so a burst of lines costs one BigInt conversion, and its rows share one value.
+  if (seconds === lastSeconds && fractionTicks === lastFraction) return lastTicks;
   const whole = BigInt(seconds) * TICKS_PER_SECOND;
-  return fractionTicks === 0 ? whole : whole + BigInt(fractionTicks);
+  lastTicks = fractionTicks === 0 ? whole : whole + BigInt(fractionTicks);
+  lastSeconds = seconds;
+  lastFraction = fractionTicks;
+  return lastTicks;
 }
+let lastSeconds = NaN;
+let lastFraction = NaN;
+let lastTicks = 0n;
 
 /**
  * ticksFromUnixSecondsText(text.slice(start, end)) for the common shape, unsigned seconds with

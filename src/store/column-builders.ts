@@ -47,8 +47,8 @@ function grown<T extends Int32Array | Float64Array | Uint8Array | Uint16Array>(a
  * this ~0.4 µs, and repeated strings are found at least as fast.
  */
 class StringIndex {
-  private slots = new Int32Array(1024).fill(-1);
-  private hashes = new Int32Array(1024);
+  /** Per slot: the code (-1: empty) and the string's hash side by side, one cache line for both. */
+  private table = new Int32Array(2048).fill(-1);
   private mask = 1023;
 
   constructor(private readonly dict: string[]) {
@@ -59,35 +59,34 @@ class StringIndex {
   code(s: string): number {
     const h = hashOf(s);
     const dict = this.dict;
+    const table = this.table;
     for (let i = h & this.mask; ; i = (i + 1) & this.mask) {
-      const c = this.slots[i]!;
+      const c = table[2 * i]!;
       if (c < 0) {
         const code = dict.length;
         dict.push(s);
-        this.slots[i] = code;
-        this.hashes[i] = h;
+        table[2 * i] = code;
+        table[2 * i + 1] = h;
         // Half full at most, so probe runs stay short.
         if (code * 2 >= this.mask) this.grow();
         return code;
       }
-      if (this.hashes[i] === h && dict[c] === s) return c;
+      if (table[2 * i + 1] === h && dict[c] === s) return c;
     }
   }
 
   private place(code: number, h: number): void {
     let i = h & this.mask;
-    while (this.slots[i]! >= 0) i = (i + 1) & this.mask;
-    this.slots[i] = code;
-    this.hashes[i] = h;
+    while (this.table[2 * i]! >= 0) i = (i + 1) & this.mask;
+    this.table[2 * i] = code;
+    this.table[2 * i + 1] = h;
   }
 
   private grow(): void {
-    const slots = this.slots;
-    const hashes = this.hashes;
-    this.slots = new Int32Array(slots.length * 2).fill(-1);
-    this.hashes = new Int32Array(slots.length * 2);
-    this.mask = this.slots.length - 1;
-    for (let i = 0; i < slots.length; i++) if (slots[i]! >= 0) this.place(slots[i]!, hashes[i]!);
+    const old = this.table;
+    this.table = new Int32Array(old.length * 2).fill(-1);
+    this.mask = this.table.length / 2 - 1;
+    for (let i = 0; i < old.length; i += 2) if (old[i]! >= 0) this.place(old[i]!, old[i + 1]!);
   }
 }
 
@@ -250,6 +249,7 @@ export class ColumnBuffer {
     }
     if (row >= this.capacity) this.grow(row + 1);
     this.i32![row] = code;
+    this.length = row + 1;
   }
 
   /** Makes room for `row`; rows skipped since the last value become null. */
@@ -269,7 +269,30 @@ export class ColumnBuffer {
     this.capacity = capacity;
   }
 
-  /** The column of `rows` rows (rows never given are null); the buffer is not used again. */
+  /**
+   * Empties the buffer for another segment of the same column, keeping its arrays: growing
+   * fresh typed arrays to segment size for every column of every segment made V8 count
+   * ~100 MB of external allocations per segment and run full collections for them.
+   * Call only once the column finish() returned is no longer used (encoded).
+   */
+  reset(): void {
+    if (this.kind === Kind.String || this.kind === Kind.Guid) {
+      // Unset rows must read as code 0 (the empty string).
+      this.i32!.fill(0, 0, Math.min(this.length, this.capacity));
+      this.dict = [''];
+      this.index = new StringIndex(this.dict);
+      this.lastString = '';
+      this.lastCode = 0;
+    }
+    if (this.kind === Kind.Dynamic) this.dynamic = [];
+    // Null maps and extra ticks are written only where set: start them afresh.
+    this.nulls = null;
+    this.sub = null;
+    this.lastTicks = undefined;
+    this.length = 0;
+  }
+
+  /** The column of `rows` rows (rows never given are null); the buffer is not used again until reset(). */
   finish(rows: number): Column {
     if (this.kind === Kind.Dynamic) {
       const values = this.dynamic!;

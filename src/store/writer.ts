@@ -84,6 +84,8 @@ interface TableState {
   fieldSlots: Int32Array | undefined;
   /** Slot of `$IngestionTime`, -1 until a row brings it. */
   ingestionSlot: number;
+  /** Column buffers of written segments, emptied, by slot: the next buffer of the column reuses their arrays. */
+  spare: (ColumnBuffer | undefined)[];
 }
 
 export class StoreWriter implements IngestSink {
@@ -222,7 +224,7 @@ export class StoreWriter implements IngestSink {
       n++;
       let b = builders[slot];
       if (b === undefined) {
-        b = builders[slot] = new ColumnBuffer(state.columns[slot]!.type);
+        b = builders[slot] = this.columnBuffer(state, slot);
         buf.order.push(slot);
       }
       // The row's time was split above: its ticks are converted once per row, whichever datetime columns hold it.
@@ -309,7 +311,7 @@ export class StoreWriter implements IngestSink {
       }
       let b = builders[slot];
       if (b === undefined) {
-        b = builders[slot] = new ColumnBuffer(state.columns[slot]!.type);
+        b = builders[slot] = this.columnBuffer(state, slot);
         buf.order.push(slot);
       }
       if (dated && v === time && b.type === 'datetime') {
@@ -331,6 +333,14 @@ export class StoreWriter implements IngestSink {
     }
     if (buf.rows >= this.segmentRows) this.cut(state, buf);
     else if (this.buffered > this.maxBufferedValues) this.cutLargest();
+  }
+
+  /** A buffer for the column: one a cut segment left (arrays already grown), else a new one. */
+  private columnBuffer(state: TableState, slot: number): ColumnBuffer {
+    const spare = state.spare[slot];
+    if (spare === undefined) return new ColumnBuffer(state.columns[slot]!.type);
+    state.spare[slot] = undefined;
+    return spare;
   }
 
   private buffer(state: TableState, day: string, dayStart: number): DayBuffer {
@@ -415,7 +425,7 @@ export class StoreWriter implements IngestSink {
     state = {
       name: table, entry, types: new Map(), slots: new Map(), columns: [], timeSlot: -1, buffers: new Map(),
       lastBuffer: undefined, lastDayStart: NaN, recentKeys: [], recentSlots: [], sourceRows: 0,
-      fieldNames: undefined, fieldSlots: undefined, ingestionSlot: -1,
+      fieldNames: undefined, fieldSlots: undefined, ingestionSlot: -1, spare: [],
     };
     for (const c of entry.schema) this.slotFor(state, c.name, c.type);
     this.tables.set(table, state);
@@ -466,7 +476,13 @@ export class StoreWriter implements IngestSink {
     this.buffered -= buf.values;
     const id = `${Date.now().toString(36)}-${process.pid.toString(36)}-${crypto.randomBytes(4).toString('hex')}`;
     const columns: ColumnSchema[] = buf.order.map((slot) => ({ ...state.columns[slot]! }));
-    const encoded = buf.order.map((slot) => encodeColumn(buf.builders[slot]!.finish(buf.rows)));
+    const encoded = buf.order.map((slot) => {
+      const builder = buf.builders[slot]!;
+      const bytes = encodeColumn(builder.finish(buf.rows));
+      builder.reset();
+      state.spare[slot] = builder;
+      return bytes;
+    });
     const seg = this.segments.write({
       table: state.name, id, day: buf.day, rows: buf.rows, minMs: buf.minMs, maxMs: buf.maxMs, ingestedAt: this.ingestedAt, columns,
     }, encoded);

@@ -60,14 +60,20 @@ test('column buffers store what coerce-then-append stored, for every type, gaps 
       }
       const rows = row + tail;
       const expected = reference(type, cells, rows);
-      const buffer = new ColumnBuffer(type);
-      let refused = 0;
-      for (const { row: r, value } of cells) if (!buffer.add(r, value)) refused++;
-      const column = buffer.finish(rows);
-      assert.equal(column.type, type);
-      assert.equal(column.length, rows);
-      assert.deepEqual(valuesOf(column), valuesOf(expected.column));
-      assert.equal(refused, expected.refused);
+      // A fresh buffer, and one reused after holding other values (a previous segment's).
+      const used = new ColumnBuffer(type);
+      for (const { row: r, value } of [...cells].reverse().map((c, i) => ({ row: i * 2, value: c.value }))) used.add(r, value);
+      used.finish(cells.length * 2);
+      used.reset();
+      for (const buffer of [new ColumnBuffer(type), used]) {
+        let refused = 0;
+        for (const { row: r, value } of cells) if (!buffer.add(r, value)) refused++;
+        const column = buffer.finish(rows);
+        assert.equal(column.type, type);
+        assert.equal(column.length, rows);
+        assert.deepEqual(valuesOf(column), valuesOf(expected.column));
+        assert.equal(refused, expected.refused);
+      }
     },
   ), { numRuns: 600 });
 });
