@@ -29,7 +29,7 @@ import { rowFromFields, type ParseContext, type ParseOutcome } from './record.js
 import {
   SentinelExportConverter, isSplitCefHeader, joinSplitCef, tableForExport, tableForHeader, type TableCatalog,
 } from './sentinel-export.js';
-import { INGESTION_TIME_COLUMN, clipRaw, emptySummary, type IngestSink, type IngestSummary } from './sink.js';
+import { INGESTION_TIME_COLUMN, clipRaw, emptySummary, type IngestSink, type IngestSummary, type RecordSource } from './sink.js';
 import { parseSyslogLine } from './syslog.js';
 import { KNOWN_TABLE_SCHEMAS } from './tables.js';
 import { JsonValueSplitter, LineSplitter, decodeStream, type DecodeState } from './text-stream.js';
@@ -185,6 +185,8 @@ class IngestRun {
   private readonly ctx: ParseContext;
   /** For parses whose row is edited before it is emitted (split CEF exports): always a real row. */
   private readonly rowCtx: ParseContext;
+  /** The record's place for rowFields(), reused: like the fields, it is valid during the call only. */
+  private readonly fieldsSource: RecordSource = { file: '', line: 0 };
   /** Per table: whether an enricher may change its rows (then they are made as objects). */
   private readonly enriched = new Map<string, boolean>();
 
@@ -237,7 +239,10 @@ class IngestRun {
     const fields = outcome.fields;
     if (fields !== undefined && !this.enriches(table)) {
       const ingestionTime = this.options.ingestionTime === false ? undefined : this.ingestTime;
-      this.sink.rowFields!(table, fields, ingestionTime, { file, line });
+      const source = this.fieldsSource;
+      source.file = file;
+      source.line = line;
+      this.sink.rowFields!(table, fields, ingestionTime, source);
       return;
     }
     const row = fields !== undefined ? rowFromFields(fields) : outcome.row;

@@ -28,7 +28,8 @@ export interface IngestSink {
   /**
    * Optional: a row as the parser's fields, without the row object (the store writer's fast
    * path). Means exactly row(table, {...fields, $IngestionTime: ingestionTime}) (no
-   * `$IngestionTime` key when ingestionTime is undefined). The fields are valid during the call only.
+   * `$IngestionTime` key when ingestionTime is undefined). The fields and the source object are
+   * valid during the call only (both are reused for the next row).
    */
   rowFields?(table: string, fields: RowFields, ingestionTime: bigint | undefined, source: RecordSource): void;
   quarantine(q: QuarantinedRecord): void;
