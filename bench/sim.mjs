@@ -1,17 +1,25 @@
-// Simulator throughput: `kqlhunt simulate` end to end (generator thread + writing thread), once
-// into NDJSON files (--out) and once into a store (--store), in a temporary directory.
-// Run after building: node bench/sim.mjs   (BENCH_DAYS=n BENCH_HOSTS=n BENCH_SCALE=x to change
-// the default 3 days x 500 hosts x scale 1; BENCH_ONLY=out|store to run one path;
-// BENCH_THREADS=1|2 for the generator threads)
+// Simulator throughput. Run after building: node bench/sim.mjs
 //
-// Each run is a child process, so the numbers are its own: rows per wall-clock second, rows
-// per CPU second (user + system of all its threads: on a shared machine the wall rate falls
-// with the load, the CPU rate is what free cores would do) and peak resident memory.
+// 1. End to end: `kqlhunt simulate` as a child process (generator thread + writing thread),
+//    once into NDJSON files (--out) and once into a store (--store), in a temporary directory:
+//    rows, wall time, rows/s, CPU seconds (process.cpuUsage() in the child: user + system of
+//    all its threads), rows per CPU second, peak RSS, bytes on disk, and each table's rows.
+// 2. Per table (in this process, no writing): the generator alone into a counting sink, then
+//    the generator with only one table encoded, for each table and each output; the extra CPU
+//    time is that table's encoding cost, reported as its rows per CPU second.
+//
+// On a shared machine the wall rate falls with the load; the CPU rates are what free cores do.
+// The load average is printed with every figure.
+//
+// Environment: BENCH_DAYS (3) BENCH_HOSTS (500) BENCH_SCALE (1) BENCH_ONLY=out|store
+// BENCH_THREADS=1|2 (generator threads, default the CLI's) BENCH_TABLES=0 (skip part 2)
+// BENCH_MEMORY=1 (instead: peak RSS of --store and --out runs of two lengths, to show memory
+// does not grow with the number of rows)
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const main = path.join(root, 'dist', 'src', 'cli', 'main.js');
@@ -19,29 +27,34 @@ const days = process.env.BENCH_DAYS ?? '3';
 const hosts = process.env.BENCH_HOSTS ?? '500';
 const scale = process.env.BENCH_SCALE ?? '1';
 const only = process.env.BENCH_ONLY;
-const threads = process.env.BENCH_THREADS; // default: the CLI default (1)
+const threads = process.env.BENCH_THREADS;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kqlhunt-sim-bench-'));
 
-// The child reports its own CPU time and peak RSS when it exits (resourceUsage covers all threads).
-const probe = `process.on('exit', () => { const u = process.resourceUsage(); process.stderr.write('\\nBENCH ' + JSON.stringify({ cpu: (u.userCPUTime + u.systemCPUTime) / 1e6, rssMb: u.maxRSS / 1024 }) + '\\n'); });`
-  + `import(${JSON.stringify(main)}).then((m) => m.main(process.argv.slice(2))).then((c) => { process.exitCode = c; });`;
+// The child reports its own CPU time and peak RSS when it exits (both cover all its threads).
+const probe = `const cpu0 = process.cpuUsage(); process.on('exit', () => { const c = process.cpuUsage(cpu0); process.stderr.write('\\nBENCH ' + JSON.stringify({ cpu: (c.user + c.system) / 1e6, rssMb: process.resourceUsage().maxRSS / 1024 }) + '\\n'); });`
+  + `import(${JSON.stringify(pathToFileURL(main).href)}).then((m) => m.main(process.argv.slice(2))).then((c) => { process.exitCode = c; });`;
 
 // A file, not --eval: the simulator's worker thread inherits the parent's execArgv.
 const probeFile = path.join(dir, 'probe.mjs');
 fs.writeFileSync(probeFile, probe);
 
-function run(label, target) {
-  const args = ['simulate', '--days', days, '--hosts', hosts, '--scale', scale, '--seed', '42', ...(threads ? ['--threads', threads] : []), ...target];
+const load = () => os.loadavg()[0].toFixed(1);
+const fmt = (n) => Math.round(n).toLocaleString('en-US');
+
+function simulate(target, extra = {}) {
+  const args = ['simulate', '--days', extra.days ?? days, '--hosts', hosts, '--scale', extra.scale ?? scale, '--seed', '42',
+    ...(threads ? ['--threads', threads] : []), ...target];
+  const loadBefore = load();
   const t0 = performance.now();
   const r = spawnSync(process.execPath, [probeFile, ...args], { encoding: 'utf8' });
   const wall = (performance.now() - t0) / 1000;
-  if (r.status !== 0) throw new Error(`${label}: exit ${r.status}\n${r.stderr}`);
+  if (r.status !== 0) throw new Error(`simulate ${target.join(' ')}: exit ${r.status}\n${r.stderr}`);
   const rows = Number(/([\d,]+) rows in/.exec(r.stderr)[1].replaceAll(',', ''));
+  const tables = [...r.stderr.matchAll(/^ {2}(\w+) +([\d,]+)$/gm)].map((m) => [m[1], Number(m[2].replaceAll(',', ''))]);
   const { cpu, rssMb } = JSON.parse(/BENCH (.*)/.exec(r.stderr)[1]);
   const bytes = du(target[1]);
-  console.log(`${label.padEnd(7)} ${rows.toLocaleString('en-US').padStart(12)} rows  ${wall.toFixed(1).padStart(6)} s wall  `
-    + `${Math.round(rows / wall).toLocaleString('en-US').padStart(10)} rows/s  ${Math.round(rows / cpu).toLocaleString('en-US').padStart(10)} rows/CPU-s  `
-    + `peak RSS ${Math.round(rssMb)} MB  ${(bytes / 1048576).toFixed(0)} MiB on disk`);
+  fs.rmSync(target[1], { recursive: true, force: true });
+  return { rows, tables, wall, cpu, rssMb, bytes, load: `${loadBefore}-${load()}` };
 }
 
 function du(p) {
@@ -50,10 +63,97 @@ function du(p) {
   return fs.readdirSync(p).reduce((n, f) => n + du(path.join(p, f)), 0);
 }
 
-console.log(`simulate --days ${days} --hosts ${hosts} --scale ${scale}${threads ? ` --threads ${threads}` : ''} (load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores)`);
+function endToEnd() {
+  console.log(`End to end: simulate --days ${days} --hosts ${hosts} --scale ${scale}${threads ? ` --threads ${threads}` : ''} (${os.cpus().length} cores)`);
+  for (const [label, target] of [['--out', ['--out', path.join(dir, 'out')]], ['--store', ['--store', path.join(dir, 'store')]]]) {
+    if (only !== undefined && `--${only}` !== label) continue;
+    const m = simulate(target);
+    console.log(`${label.padEnd(7)} ${fmt(m.rows).padStart(12)} rows  ${m.wall.toFixed(1).padStart(6)} s wall  ${fmt(m.rows / m.wall).padStart(10)} rows/s  `
+      + `${m.cpu.toFixed(1).padStart(6)} CPU-s  ${fmt(m.rows / m.cpu).padStart(10)} rows/CPU-s  peak RSS ${fmt(m.rssMb)} MB  `
+      + `${(m.bytes / 1048576).toFixed(0)} MiB on disk  (load ${m.load})`);
+    for (const [table, rows] of m.tables) {
+      console.log(`          ${table.padEnd(22)} ${fmt(rows).padStart(12)} rows  ${fmt(rows / m.wall).padStart(10)} rows/s of wall time`);
+    }
+  }
+}
+
+/** CPU seconds of one in-process generation into `sink`. */
+function cpuOf(simulateFn, options, sink) {
+  const c0 = process.cpuUsage();
+  const result = simulateFn(options, sink);
+  sink.close?.();
+  const c = process.cpuUsage(c0);
+  return { cpu: (c.user + c.system) / 1e6, result };
+}
+
+async function perTable() {
+  const dist = path.join(root, 'dist', 'src');
+  const load = async (p) => import(pathToFileURL(path.join(dist, p)).href);
+  const { simulate: run } = await load('sim/simulate.js');
+  const { TableOutput } = await load('sim/output.js');
+  const { ColumnarSink } = await load('sim/columnar-sink.js');
+  const { TABLES } = await load('sim/rows.js');
+  const { loadSchemaCatalog } = await load('io/schemas.js');
+  const catalog = loadSchemaCatalog();
+  const schemas = Object.fromEntries(TABLES.map((t) => [t, catalog.table(t)]));
+  const options = { days: Number(days), hosts: Number(hosts), seed: 42, endMs: Date.parse('2024-06-14T12:00:00Z'), scale: Number(scale) };
+
+  // Chunks are dropped, but their buffers handed back as the CLI's writing thread does.
+  const discard = () => { let last; return { write(c) { last = c; }, close() {}, spare() { const s = last; last = undefined; return s; } }; };
+  const outputs = {
+    generate: (tables) => new TableOutput(discard, tables),
+    '--out': (tables) => new TableOutput(discard, tables),
+    '--store': (tables) => new ColumnarSink({ schemas, tables, onSegment() {} }),
+  };
+  // Warm up the code first, so that no measurement pays for compilation; generation alone is
+  // timed twice (before and after the tables) and the lower figure kept.
+  run(options, outputs['--out'](TABLES));
+  const first = cpuOf(run, options, outputs.generate([]));
+  const total = first.result.totalRows;
+  const measured = [];
+  for (const output of ['--out', '--store']) {
+    if (only !== undefined && `--${only}` !== output) continue;
+    const all = cpuOf(run, options, outputs[output](TABLES)).cpu;
+    const tables = TABLES.map((table) => {
+      const m = cpuOf(run, options, outputs[output]([table]));
+      return { table, rows: m.result.rows[table], cpu: m.cpu };
+    });
+    measured.push({ output, all, tables });
+  }
+  const generation = Math.min(first.cpu, cpuOf(run, options, outputs.generate([])).cpu);
+  console.log(`\nGenerator thread, in process, nothing written (load ${os.loadavg()[0].toFixed(1)}): generation alone `
+    + `${generation.toFixed(2)} CPU-s for ${fmt(total)} rows (${fmt(total / generation)} rows/CPU-s)`);
+  for (const { output, all, tables } of measured) {
+    console.log(`${output.padEnd(7)} all tables encoded: ${all.toFixed(2)} CPU-s, ${fmt(total / all)} rows/CPU-s`);
+    for (const { table, rows, cpu } of tables) {
+      const extra = cpu - generation;
+      // Below a few percent of the run, the difference is within the noise of a shared machine.
+      const timed = rows >= total / 50 && extra > 0;
+      console.log(`${output.padEnd(7)}   ${table.padEnd(22)} ${fmt(rows).padStart(12)} rows  `
+        + (timed ? `encoding ${extra.toFixed(2).padStart(5)} CPU-s  ${fmt(rows / extra).padStart(10)} rows/CPU-s` : 'too few rows to time apart'));
+    }
+  }
+}
+
+function memory() {
+  // Same volume per day, three times the days: peak memory must not follow the row count.
+  const short = Number(days);
+  console.log(`Peak RSS by run length (--hosts ${hosts} --scale ${scale}):`);
+  for (const [label, target] of [['--store', ['--store', path.join(dir, 'store')]], ['--out', ['--out', path.join(dir, 'out')]]]) {
+    if (only !== undefined && `--${only}` !== label) continue;
+    for (const d of [short, 3 * short]) {
+      const m = simulate(target, { days: String(d) });
+      console.log(`${label.padEnd(7)} --days ${String(d).padStart(3)} ${fmt(m.rows).padStart(12)} rows  peak RSS ${fmt(m.rssMb)} MB  (${m.wall.toFixed(1)} s, load ${m.load})`);
+    }
+  }
+}
+
 try {
-  if (only !== 'store') run('--out', ['--out', path.join(dir, 'out')]);
-  if (only !== 'out') run('--store', ['--store', path.join(dir, 'store')]);
+  if (process.env.BENCH_MEMORY === '1') memory();
+  else {
+    endToEnd();
+    if (process.env.BENCH_TABLES !== '0') await perTable();
+  }
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });
 }

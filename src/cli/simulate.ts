@@ -76,6 +76,17 @@ function integerOption(values: ReturnType<typeof parseCommandArgs>, name: string
   return n;
 }
 
+const BAR_WIDTH = 30;
+
+/** One line of terminal progress, redrawn in place (`\r`): a bar of simulated hours, rows and rate. */
+export function progressBar(doneHours: number, totalHours: number, rows: number, seconds: number): string {
+  const share = totalHours > 0 ? Math.min(1, doneHours / totalHours) : 1;
+  const filled = Math.round(share * BAR_WIDTH);
+  const rate = seconds > 0 ? ` ${Math.round(rows / seconds).toLocaleString('en-US')} rows/s` : '';
+  return `simulating [${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${String(Math.floor(share * 100)).padStart(3)}%`
+    + ` ${doneHours}/${totalHours} h ${rows.toLocaleString('en-US')} rows${rate}`;
+}
+
 /** The store's record of a simulation: the same options make the same rows, so they identify it. */
 function simulationIdentity(o: WorkerRequest['options']): string {
   const key = JSON.stringify({ generator: 'kqlhunt simulate', days: o.days, hosts: o.hosts, seed: o.seed, endMs: o.endMs, scale: o.scale, scenarios: o.scenarios ?? 'all' });
@@ -191,7 +202,7 @@ export async function simulateCommand(argv: string[], io: CliIO, isTTY = process
           try {
             switch (m.kind) {
               case 'progress':
-                if (isTTY) io.stderr(`\rsimulating: ${Math.floor((100 * m.done) / m.total)}% (${m.done}/${m.total} hours, ${m.rows.toLocaleString('en-US')} rows)`);
+                if (isTTY) io.stderr(`\r${progressBar(m.done, m.total, m.rows, (Date.now() - started) / 1000)}\x1b[K`);
                 break;
               case 'chunk':
                 files!.write(m.table, m.bytes);

@@ -101,3 +101,24 @@ test('simulate --threads 1 and 2 write the same bytes and the same store rows', 
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--threads must be 1 or 2/);
 });
+
+test('progress is a bar redrawn in place on a terminal, and nothing at all otherwise', async () => {
+  const { simulateCommand, progressBar } = await import('../../src/cli/simulate.js');
+  assert.equal(progressBar(0, 48, 0, 0), `simulating [${'.'.repeat(30)}]   0% 0/48 h 0 rows`);
+  assert.equal(progressBar(24, 48, 1_500_000, 2), `simulating [${'#'.repeat(15)}${'.'.repeat(15)}]  50% 24/48 h 1,500,000 rows 750,000 rows/s`);
+  assert.match(progressBar(48, 48, 10, 1), /^simulating \[#{30}\] 100% 48\/48 h/);
+  const run = async (isTTY: boolean, dir: string): Promise<string> => {
+    let err = '';
+    const io = { stdout: () => {}, stderr: (text: string) => { err += text; }, readStdin: async () => undefined };
+    const code = await simulateCommand(['--days', '0.5', '--hosts', '10', '--scale', '0.1', '--out', path.join(base, dir)], io, isTTY);
+    assert.equal(code, 0, err);
+    return err;
+  };
+  const terminal = await run(true, 'tty');
+  assert.match(terminal, /\rsimulating \[#{30}\] 100% (\d+)\/\1 h [\d,]+ rows [\d,]+ rows\/s\x1b\[K/);
+  // The bar is erased before the summary, so the summary starts on a clean line.
+  assert.match(terminal, /\r\x1b\[Kkqlhunt simulate: [\d,]+ rows in/);
+  const piped = await run(false, 'pipe');
+  assert.ok(!piped.includes('\r') && !piped.includes('simulating ['), piped);
+  assert.match(piped, /^kqlhunt simulate: [\d,]+ rows in/);
+});
