@@ -167,19 +167,24 @@ function isKeyChar(c: number): boolean {
 }
 
 function unescapeExtensionValue(raw: string): string {
-  if (raw.indexOf('\\') < 0) return raw;
+  let slash = raw.indexOf('\\');
+  if (slash < 0) return raw;
+  // `\=`, `\\`, `\n`, `\r` are escapes; any other backslash stays as written. Text between
+  // escapes is copied in slices, not character by character.
   let out = '';
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw[i];
-    if (c === '\\' && i + 1 < raw.length) {
-      const n = raw[i + 1];
-      if (n === '=' || n === '\\') { out += n; i++; continue; }
-      if (n === 'n') { out += '\n'; i++; continue; }
-      if (n === 'r') { out += '\r'; i++; continue; }
+  let from = 0;
+  while (slash >= 0 && slash + 1 < raw.length) {
+    const n = raw.charCodeAt(slash + 1);
+    const replacement = n === 61 ? '=' : n === 92 ? '\\' : n === 110 ? '\n' : n === 114 ? '\r' : undefined;
+    if (replacement === undefined) {
+      slash = raw.indexOf('\\', slash + 1);
+      continue;
     }
-    out += c;
+    out += raw.slice(from, slash) + replacement;
+    from = slash + 2;
+    slash = raw.indexOf('\\', from);
   }
-  return out;
+  return out + raw.slice(from);
 }
 
 /** What String.prototype.trim removes: ECMAScript WhiteSpace and LineTerminator. */

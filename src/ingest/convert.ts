@@ -224,6 +224,26 @@ let referenceLimit = 0n;
  * matched by hand: it runs on nearly every syslog line.
  */
 export function parseBsdTimestamp(s: string, start: number, reference: bigint): { ticks: bigint; end: number } | undefined {
+  // Lines of a burst repeat the previous line's timestamp text: the same characters, not
+  // followed by fraction digits the last match did not have, parse to the same ticks.
+  const last = lastBsd;
+  if (last !== undefined && reference === last.reference && s.startsWith(last.text, start)) {
+    const after = start + last.text.length;
+    const more = last.hasFraction ? isDigit(s.charCodeAt(after)) : s.charCodeAt(after) === 46 && isDigit(s.charCodeAt(after + 1));
+    if (!more) return { ticks: last.ticks, end: after };
+  }
+  const parsed = parseBsdTimestampText(s, start, reference);
+  if (parsed !== undefined) {
+    const text = s.slice(start, parsed.end);
+    lastBsd = { text, reference, ticks: parsed.ticks, hasFraction: text.indexOf('.') >= 0 };
+  }
+  return parsed;
+}
+
+/** The last timestamp parseBsdTimestamp matched: its text, reference time and result. */
+let lastBsd: { text: string; reference: bigint; ticks: bigint; hasFraction: boolean } | undefined;
+
+function parseBsdTimestampText(s: string, start: number, reference: bigint): { ticks: bigint; end: number } | undefined {
   let p = start;
   const c0 = s.charCodeAt(p), c1 = s.charCodeAt(p + 1), c2 = s.charCodeAt(p + 2);
   if (!(c0 >= 65 && c0 <= 90 && c1 >= 97 && c1 <= 122 && c2 >= 97 && c2 <= 122)) return undefined;

@@ -72,6 +72,14 @@ test('parseBsdTimestamp matches the regex-based reader (ticks and consumed lengt
     const line = before + ts;
     assert.deepEqual(parseBsdTimestamp(line, before.length, reference), referenceParseBsdTimestamp(line, before.length, reference), JSON.stringify(line));
   }), { numRuns: 20000 });
+  // parseBsdTimestamp reuses the previous line's result when the same text repeats: a line
+  // right after another with the same timestamp plus more characters must still parse afresh.
+  fc.assert(fc.property(fc.oneof(timestamp, mutated), textOf('.0123 x:', 4), textOf('<1> ', 2), references, references,
+    (ts, extra, before, reference, nextReference) => {
+      for (const [line, ref] of [[before + ts, reference], [before + ts + extra, reference], [before + ts + extra, nextReference]] as const) {
+        assert.deepEqual(parseBsdTimestamp(line, before.length, ref), referenceParseBsdTimestamp(line, before.length, ref), JSON.stringify(line));
+      }
+    }), { numRuns: 20000 });
 });
 
 test('parseCefExtension (offsets) splits exactly as the slice-based splitter did', () => {
