@@ -225,9 +225,11 @@ let referenceLimit = 0n;
  */
 export function parseBsdTimestamp(s: string, start: number, reference: bigint): { ticks: bigint; end: number } | undefined {
   // Lines of a burst repeat the previous line's timestamp text: the same characters, not
-  // followed by fraction digits the last match did not have, parse to the same ticks.
-  const last = lastBsd;
-  if (last !== undefined && reference === last.reference && s.startsWith(last.text, start)) {
+  // followed by fraction digits the remembered match did not have, parse to the same ticks.
+  // Two are remembered: a CEF line has its syslog header's timestamp and its `rt`.
+  for (let k = 0; k < recentBsd.length; k++) {
+    const last = recentBsd[k]!;
+    if (reference !== last.reference || !s.startsWith(last.text, start)) continue;
     const after = start + last.text.length;
     const more = last.hasFraction ? isDigit(s.charCodeAt(after)) : s.charCodeAt(after) === 46 && isDigit(s.charCodeAt(after + 1));
     if (!more) return { ticks: last.ticks, end: after };
@@ -235,13 +237,15 @@ export function parseBsdTimestamp(s: string, start: number, reference: bigint): 
   const parsed = parseBsdTimestampText(s, start, reference);
   if (parsed !== undefined) {
     const text = s.slice(start, parsed.end);
-    lastBsd = { text, reference, ticks: parsed.ticks, hasFraction: text.indexOf('.') >= 0 };
+    recentBsd[nextBsd] = { text, reference, ticks: parsed.ticks, hasFraction: text.indexOf('.') >= 0 };
+    nextBsd = (nextBsd + 1) % 2;
   }
   return parsed;
 }
 
-/** The last timestamp parseBsdTimestamp matched: its text, reference time and result. */
-let lastBsd: { text: string; reference: bigint; ticks: bigint; hasFraction: boolean } | undefined;
+/** The last two timestamps parseBsdTimestamp matched: text, reference time and result. */
+const recentBsd: { text: string; reference: bigint; ticks: bigint; hasFraction: boolean }[] = [];
+let nextBsd = 0;
 
 function parseBsdTimestampText(s: string, start: number, reference: bigint): { ticks: bigint; end: number } | undefined {
   let p = start;
@@ -307,13 +311,15 @@ function parseBsdTimestampText(s: string, start: number, reference: bigint): { t
 export function parseCefTimestamp(s: string, reference: bigint): bigint | undefined {
   const text = s.trim();
   if (text === '') return undefined;
-  if (/^\d{10,13}$/.test(text)) {
+  const first = text.charCodeAt(0);
+  if (first >= 48 && first <= 57 && /^\d{10,13}$/.test(text)) {
     const n = Number(text);
     // Some senders write seconds where the spec says milliseconds; 10 digits cannot be ms after 1970-04.
     return ticksFromUnixMs(text.length <= 10 ? n * 1000 : n);
   }
   const bsd = parseBsdTimestamp(text, 0, reference);
   if (bsd !== undefined) {
+    if (bsd.end === text.length) return bsd.ticks;
     const rest = text.slice(bsd.end).trim();
     if (rest === '' || rest === 'UTC' || rest === 'GMT' || rest === 'Z') return bsd.ticks;
     return undefined;

@@ -149,7 +149,8 @@ export function parseSyslogEnvelope(line: string, reference: bigint): SyslogEnve
     pos = first.end + 1;
   }
   const rest = line.slice(Math.min(pos, line.length));
-  const tag = TAG.exec(rest);
+  // A tag found in front of `CEF:` or `%ASA-...` would be dropped below anyway: skip the regex.
+  const tag = rest.startsWith('CEF:') || rest.charCodeAt(0) === 37 ? null : TAG.exec(rest);
   if (tag !== null && !tag[1]!.startsWith('%') && tag[1] !== 'CEF') {
     env.appName = tag[1]!;
     if (tag[2] !== undefined) env.procId = tag[2];
