@@ -208,21 +208,27 @@ function trimmedEnd(text: string, start: number, end: number): number {
  */
 interface ExtensionLayout {
   offsets: Int32Array;
+  /** keyHash of pair i's key, computed while the key was found. */
+  hashes: Int32Array;
   pairs: number;
   /** Text before the first key (malformed), trimmed; '' when none. */
   leading: string;
 }
 
-const layout: ExtensionLayout = { offsets: new Int32Array(256), pairs: 0, leading: '' };
+const layout: ExtensionLayout = { offsets: new Int32Array(256), hashes: new Int32Array(64), pairs: 0, leading: '' };
 
-function addPair(keyStart: number, keyEnd: number, valueStart: number, valueEnd: number): void {
+function addPair(keyStart: number, keyEnd: number, valueStart: number, valueEnd: number, hash: number): void {
   let o = layout.offsets;
   const at = layout.pairs * 4;
   if (at + 4 > o.length) {
     const grown = new Int32Array(o.length * 2);
     grown.set(o);
     layout.offsets = o = grown;
+    const hashes = new Int32Array(layout.hashes.length * 2);
+    hashes.set(layout.hashes);
+    layout.hashes = hashes;
   }
+  layout.hashes[layout.pairs] = hash;
   o[at] = keyStart;
   o[at + 1] = keyEnd;
   o[at + 2] = valueStart;
@@ -239,6 +245,7 @@ function splitCefExtension(text: string, start: number): ExtensionLayout {
   layout.leading = '';
   let keyStart = -1;
   let keyEnd = -1;
+  let keyHashValue = 0;
   let valueStart = -1;
   let eq = text.indexOf('=', start);
   while (eq >= 0) {
@@ -246,23 +253,30 @@ function splitCefExtension(text: string, start: number): ExtensionLayout {
     let slashes = 0;
     for (let j = eq - 1; j >= start && text.charCodeAt(j) === 92; j--) slashes++;
     if ((slashes & 1) === 0) {
+      // The key's hash is taken on the way back over it, so the key table need not read it again.
       let k = eq;
-      while (k > start && isKeyChar(text.charCodeAt(k - 1))) k--;
+      let h = 0;
+      for (; k > start; k--) {
+        const c = text.charCodeAt(k - 1);
+        if (!isKeyChar(c)) break;
+        h = (Math.imul(h, 31) + c) | 0;
+      }
       if (k < eq && (k === start || text.charCodeAt(k - 1) === 32)) {
         if (valueStart >= 0) {
           const valueEnd = Math.max(valueStart, k - 1);
-          addPair(keyStart, keyEnd, valueStart, trimmedEnd(text, valueStart, valueEnd));
+          addPair(keyStart, keyEnd, valueStart, trimmedEnd(text, valueStart, valueEnd), keyHashValue);
         } else if (k > start) {
           layout.leading = text.slice(start, k).trim();
         }
         keyStart = k;
         keyEnd = eq;
+        keyHashValue = h;
         valueStart = eq + 1;
       }
     }
     eq = text.indexOf('=', eq + 1);
   }
-  if (valueStart >= 0) addPair(keyStart, keyEnd, valueStart, trimmedEnd(text, valueStart, text.length));
+  if (valueStart >= 0) addPair(keyStart, keyEnd, valueStart, trimmedEnd(text, valueStart, text.length), keyHashValue);
   else layout.leading = text.slice(start).trim();
   return layout;
 }
@@ -284,15 +298,10 @@ interface CefColumn {
   column: CslColumn;
 }
 
-/** key equals text[start, start + key.length). */
-function sameText(key: string, text: string, start: number): boolean {
-  for (let i = 0; i < key.length; i++) if (key.charCodeAt(i) !== text.charCodeAt(start + i)) return false;
-  return true;
-}
-
+/** A key's hash, over its characters last to first (the order splitCefExtension meets them in). */
 function keyHash(text: string, start: number, end: number): number {
   let h = 0;
-  for (let i = start; i < end; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) | 0;
+  for (let i = end - 1; i >= start; i--) h = (Math.imul(h, 31) + text.charCodeAt(i)) | 0;
   return h;
 }
 
@@ -317,14 +326,13 @@ class CefKeyTable {
     }
   }
 
-  /** The entry for the key text[start, end), if it is a known key. */
-  find(text: string, start: number, end: number): CefColumn | undefined {
-    const hash = keyHash(text, start, end);
+  /** The entry for the key text[start, end) whose keyHash is `hash`, if it is a known key. */
+  find(text: string, start: number, end: number, hash: number): CefColumn | undefined {
     const length = end - start;
     for (let i = hash & this.mask; ; i = (i + 1) & this.mask) {
       const slot = this.slots[i];
       if (slot === undefined) return undefined;
-      if (slot.hash === hash && slot.key.length === length && sameText(slot.key, text, start)) return slot;
+      if (slot.hash === hash && slot.key.length === length && text.startsWith(slot.key, start)) return slot;
     }
   }
 }
@@ -364,12 +372,12 @@ export function parseCefLine(line: string, ctx: ParseContext, envelope?: SyslogE
   b.putText(HEADER_COLUMNS.signatureId, header.signatureId);
   b.putText(HEADER_COLUMNS.name, header.name);
   b.putText(HEADER_COLUMNS.severity, header.severity);
-  const { offsets, pairs, leading } = splitCefExtension(line, extensionStart);
+  const { offsets, hashes, pairs, leading } = splitCefExtension(line, extensionStart);
   if (leading !== '') b.extra('unparsed', leading);
   let receipt: bigint | undefined;
   for (let i = 0; i < pairs * 4; i += 4) {
     const keyStart = offsets[i]!, keyEnd = offsets[i + 1]!, valueStart = offsets[i + 2]!, valueEnd = offsets[i + 3]!;
-    const target = CEF_KEY_COLUMNS.find(line, keyStart, keyEnd);
+    const target = CEF_KEY_COLUMNS.find(line, keyStart, keyEnd, hashes[i >> 2]!);
     if (target === undefined) {
       b.extra(line.slice(keyStart, keyEnd), unescapeExtensionValue(line.slice(valueStart, valueEnd)));
       continue;
