@@ -296,6 +296,8 @@ function describe(cols: readonly KeyColumn[]): string {
 export class FirstSeenTracker {
   private readonly store: FirstSeenStore;
   private readonly specs = new Map<Rule, FirstSeenSpec[] | FirstSeenError>();
+  /** The window each rule last recorded into each of its tables, by table name. */
+  private readonly recorded = new Map<Rule, Map<string, { from: bigint; to: bigint }>>();
 
   /** The tables live in `storeDir`'s state database, in `store`, or in memory for this tracker. */
   constructor(storeDirOrStore?: string | FirstSeenStore) {
@@ -359,7 +361,7 @@ export class FirstSeenTracker {
           const summary = query(summaryQuery(spec), { tables: data.provider(span) }).table;
           this.store.record(spec.name, summary, spec.bucketMs);
         }
-        this.recorded.set(`${this.ruleIndex(rule)}\u0000${spec.name}`, window);
+        this.lastRecorded(rule).set(spec.name, window);
       } catch (e) {
         if (e instanceof FirstSeenError) return `${rule.source.file}: ${e.message}`;
         if (e instanceof KqlError) return `${rule.source.file}: kqlhunt.firstSeen.source: ${e.message}`;
@@ -369,13 +371,10 @@ export class FirstSeenTracker {
     return undefined;
   }
 
-  private readonly recorded = new Map<string, { from: bigint; to: bigint }>();
-  private readonly ruleIndexes = new Map<Rule, number>();
-
-  private ruleIndex(rule: Rule): number {
-    let i = this.ruleIndexes.get(rule);
-    if (i === undefined) this.ruleIndexes.set(rule, (i = this.ruleIndexes.size));
-    return i;
+  private lastRecorded(rule: Rule): Map<string, { from: bigint; to: bigint }> {
+    let windows = this.recorded.get(rule);
+    if (windows === undefined) this.recorded.set(rule, (windows = new Map()));
+    return windows;
   }
 
   /**
@@ -388,7 +387,7 @@ export class FirstSeenTracker {
    * slide (a first run, a re-run, a jump) records the whole window.
    */
   private unrecordedSpan(rule: Rule, spec: FirstSeenSpec, window: { from: bigint; to: bigint }): { from: bigint; to: bigint } {
-    const previous = this.recorded.get(`${this.ruleIndex(rule)}\u0000${spec.name}`);
+    const previous = this.lastRecorded(rule).get(spec.name);
     if (previous === undefined || !(previous.from <= window.from && window.from <= previous.to && previous.to < window.to)) return window;
     const resume = spec.bucketMs === undefined ? previous.to : bucketStart(previous.to, spec.bucketMs);
     return { from: resume > window.from ? resume : window.from, to: window.to };
