@@ -275,12 +275,24 @@ export class ZeekTsvReader {
     let starts = this.fieldStarts;
     if (starts.length < plan.length + 1) starts = this.fieldStarts = new Int32Array(plan.length + 1);
     let fields = 0;
-    for (let at = 0; ;) {
-      if (fields === plan.length) return this.fieldCountError(line);
-      starts[fields++] = at;
-      const next = line.indexOf(separator, at);
-      if (next < 0) break;
-      at = next + separator.length;
+    if (separator.length === 1) {
+      // Fields are short: scanning the characters beats an indexOf call per field.
+      const sep = separator.charCodeAt(0);
+      const n = line.length;
+      starts[fields++] = 0;
+      for (let at = 0; at < n; at++) {
+        if (line.charCodeAt(at) !== sep) continue;
+        if (fields === plan.length) return this.fieldCountError(line);
+        starts[fields++] = at + 1;
+      }
+    } else {
+      for (let at = 0; ;) {
+        if (fields === plan.length) return this.fieldCountError(line);
+        starts[fields++] = at;
+        const next = line.indexOf(separator, at);
+        if (next < 0) break;
+        at = next + separator.length;
+      }
     }
     if (fields !== plan.length) return this.fieldCountError(line);
     starts[fields] = line.length + separator.length;

@@ -15,7 +15,6 @@ import type { DynamicValue, ScalarType } from '../kql/types.js';
 import { coerceValue } from './values.js';
 
 const INITIAL_CAPACITY = 4096;
-const TICKS_PER_MS = 10_000n;
 
 const enum Kind { String, Guid, Int, Double, Long, Ticks, Bool, Dynamic }
 
@@ -30,6 +29,42 @@ function kindOf(type: ScalarType): Kind {
     case 'bool': return Kind.Bool;
     case 'dynamic': return Kind.Dynamic;
   }
+}
+
+const SAFE_TICKS = 2n ** 53n;
+
+/** The 100 ns ticks msOfTicks left beyond the whole ms it returned (0..9999). */
+export let subOfTicks = 0;
+
+/**
+ * Whole ms (floored) of datetime ticks since the epoch (`sinceEpoch`) or of timespan ticks,
+ * leaving the ticks beyond them in subOfTicks: the engine's ms + sub layout. BigInt division
+ * is the costly part of storing a time, so the value is split into 32-bit halves (two cheap
+ * BigInt steps) and divided exactly in doubles; a timespan within ±2^53 ticks needs none.
+ * floor() of a double quotient is the true floor here: every quotient is below 2^40, where
+ * doubles are spaced finer than the 1/10,000 that separates a non-integer quotient from the
+ * next integer, so rounding never reaches it.
+ */
+export function msOfTicks(ticks: bigint, sinceEpoch: boolean): number {
+  let ms: number;
+  let sub: number;
+  if (!sinceEpoch && ticks < SAFE_TICKS && ticks > -SAFE_TICKS) {
+    const n = Number(ticks);
+    ms = Math.floor(n / 10_000);
+    sub = n - ms * 10_000;
+  } else {
+    const t = sinceEpoch ? ticks - UNIX_EPOCH_TICKS : ticks;
+    // t = high * 2^32 + low, and 2^32 = 429,496 * 10,000 + 7,296: every product below stays
+    // under 2^53, so the doubles are exact.
+    const high = Number(t >> 32n);
+    const low = Number(BigInt.asUintN(32, t));
+    const rest = high * 7_296 + low;
+    const q = Math.floor(rest / 10_000);
+    ms = high * 429_496 + q;
+    sub = rest - q * 10_000;
+  }
+  subOfTicks = sub;
+  return ms;
 }
 
 function grown<T extends Int32Array | Float64Array | Uint8Array | Uint16Array>(a: T, atLeast: number): T {
@@ -192,14 +227,9 @@ export class ColumnBuffer {
           ticks = c;
         }
         if (ticks !== this.lastTicks) {
-          const t = this.type === 'datetime' ? ticks - UNIX_EPOCH_TICKS : ticks;
-          const ms = t / TICKS_PER_MS;
-          let sub = Number(t - ms * TICKS_PER_MS);
-          let whole = Number(ms);
-          if (sub < 0) { sub += 10_000; whole -= 1; }
+          this.lastMs = msOfTicks(ticks, this.type === 'datetime');
+          this.lastSub = subOfTicks;
           this.lastTicks = ticks;
-          this.lastMs = whole;
-          this.lastSub = sub;
         }
         this.addParts(row, this.lastMs, this.lastSub);
         return true;

@@ -3,10 +3,9 @@
 // Hold it only as long as needed: it owns the store lock until close().
 
 import crypto from 'node:crypto';
-import { UNIX_EPOCH_TICKS } from '../kql/data/column.js';
 import { currentTicksValue, coerceValue, typeOfValue } from './values.js';
 import type { ColumnSchema, ScalarType, TableSchema } from '../kql/types.js';
-import { ColumnBuffer } from './column-builders.js';
+import { ColumnBuffer, msOfTicks, subOfTicks } from './column-builders.js';
 import { INGESTION_TIME_COLUMN, type IngestSink, type QuarantinedRecord, type RecordSource } from '../ingest/sink.js';
 import { rowFromFields, type RowFields } from '../ingest/record.js';
 import { encodeColumn } from './column-file.js';
@@ -43,7 +42,6 @@ export interface CommitResult {
 }
 
 const DAY_MS = 86_400_000;
-const TICKS_PER_MS = 10_000n;
 
 /** Rows of one (table, day) not yet written: a builder per column, made when the column is first set. */
 class DayBuffer {
@@ -192,12 +190,8 @@ export class StoreWriter implements IngestSink {
       const t = typeof time === 'bigint' ? time : coerceValue('datetime', time);
       if (typeof t !== 'bigint') buf = this.buffer(state, '_nodate', NaN);
       else {
-        const since = t - UNIX_EPOCH_TICKS;
-        const whole = since / TICKS_PER_MS;
-        let rest = since - whole * TICKS_PER_MS;
-        ms = Number(whole);
-        if (rest < 0n) { rest += TICKS_PER_MS; ms -= 1; }
-        sub = Number(rest);
+        ms = msOfTicks(t, true);
+        sub = subOfTicks;
         dated = true;
         const dayStart = Math.floor(ms / DAY_MS) * DAY_MS;
         buf = state.lastBuffer !== undefined && state.lastDayStart === dayStart
@@ -281,12 +275,8 @@ export class StoreWriter implements IngestSink {
       const t = typeof time === 'bigint' ? time : coerceValue('datetime', time);
       if (typeof t !== 'bigint') buf = this.buffer(state, '_nodate', NaN);
       else {
-        const since = t - UNIX_EPOCH_TICKS;
-        const whole = since / TICKS_PER_MS;
-        let rest = since - whole * TICKS_PER_MS;
-        ms = Number(whole);
-        if (rest < 0n) { rest += TICKS_PER_MS; ms -= 1; }
-        sub = Number(rest);
+        ms = msOfTicks(t, true);
+        sub = subOfTicks;
         dated = true;
         const dayStart = Math.floor(ms / DAY_MS) * DAY_MS;
         buf = state.lastBuffer !== undefined && state.lastDayStart === dayStart

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import type { Column } from '../../src/kql/data/column.js';
 import { ColumnBuilder } from '../../src/kql/exec/columns.js';
 import type { Scalar, ScalarType } from '../../src/kql/types.js';
-import { ColumnBuffer } from '../../src/store/column-builders.js';
+import { ColumnBuffer, msOfTicks, subOfTicks } from '../../src/store/column-builders.js';
 import { coerceValue } from '../../src/store/values.js';
 
 const TYPES: ScalarType[] = ['string', 'guid', 'int', 'long', 'real', 'decimal', 'datetime', 'timespan', 'bool', 'dynamic'];
@@ -106,4 +106,31 @@ test('a datetime given as parts equals the same ticks given whole', () => {
   const early = new ColumnBuffer('datetime');
   early.add(0, EPOCH - 1n);
   assert.deepEqual(valuesOf(early.finish(1)), [EPOCH - 1n]);
+});
+
+test('msOfTicks splits ticks exactly as BigInt division does, over the whole datetime and timespan range', () => {
+  const reference = (ticks: bigint, sinceEpoch: boolean): [number, number] => {
+    const t = sinceEpoch ? ticks - EPOCH : ticks;
+    let ms = t / 10_000n;
+    let sub = t % 10_000n;
+    if (sub < 0n) { sub += 10_000n; ms -= 1n; }
+    return [Number(ms), Number(sub)];
+  };
+  const MAX = 3_155_378_975_999_999_999n; // 9999-12-31T23:59:59.9999999
+  // Next to multiples of 10,000 (where a double quotient rounds wrongly) and anywhere.
+  const nearMs = fc.tuple(fc.bigInt({ min: -(MAX / 10_000n), max: MAX / 10_000n }), fc.integer({ min: -3, max: 3 }))
+    .map(([k, d]) => k * 10_000n + BigInt(d));
+  // Timespans just inside ±2^53 ticks, where doubles are spaced widest.
+  const wideTimespans = fc.tuple(fc.bigInt({ min: 2n ** 52n / 10_000n, max: 2n ** 53n / 10_000n - 1n }), fc.integer({ min: -3, max: 3 }), fc.boolean())
+    .map(([k, d, negative]) => (negative ? -1n : 1n) * (k * 10_000n + BigInt(d)));
+  fc.assert(fc.property(wideTimespans, (ticks) => {
+    assert.deepEqual([msOfTicks(ticks, false), subOfTicks], reference(ticks, false), String(ticks));
+  }), { numRuns: 5_000 });
+  fc.assert(fc.property(fc.oneof(fc.bigInt({ min: -MAX, max: MAX }), nearMs), fc.boolean(), (ticks, sinceEpoch) => {
+    const ms = msOfTicks(ticks, sinceEpoch);
+    assert.deepEqual([ms, subOfTicks], reference(ticks, sinceEpoch), String(ticks));
+  }), { numRuns: 20_000 });
+  for (const ticks of [0n, -1n, 1n, 2n ** 53n, -(2n ** 53n), 2n ** 53n - 1n, EPOCH, EPOCH - 1n, MAX, 9_999n, 10_000n]) {
+    for (const sinceEpoch of [false, true]) assert.deepEqual([msOfTicks(ticks, sinceEpoch), subOfTicks], reference(ticks, sinceEpoch), String(ticks));
+  }
 });
