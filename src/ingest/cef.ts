@@ -298,6 +298,12 @@ interface CefColumn {
   column: CslColumn;
 }
 
+/** key equals text[start, start + key.length) (a loop: keys are short, and a builtin call costs more). */
+function sameText(key: string, text: string, start: number): boolean {
+  for (let i = 0; i < key.length; i++) if (key.charCodeAt(i) !== text.charCodeAt(start + i)) return false;
+  return true;
+}
+
 /** A key's hash, over its characters last to first (the order splitCefExtension meets them in). */
 function keyHash(text: string, start: number, end: number): number {
   let h = 0;
@@ -332,7 +338,7 @@ class CefKeyTable {
     for (let i = hash & this.mask; ; i = (i + 1) & this.mask) {
       const slot = this.slots[i];
       if (slot === undefined) return undefined;
-      if (slot.hash === hash && slot.key.length === length && text.startsWith(slot.key, start)) return slot;
+      if (slot.hash === hash && slot.key.length === length && sameText(slot.key, text, start)) return slot;
     }
   }
 }
