@@ -346,6 +346,8 @@ export class StoreWriter implements IngestSink {
     const src = this.requireSource();
     for (const state of this.tables.values()) {
       for (const buf of [...state.buffers.values()]) if (buf.rows > 0) this.cut(state, buf);
+      // Reuse pays within a large source; between sources the memory is released.
+      state.spare = [];
     }
     const entry: SourceEntry = {
       file: src.file, size: src.size, sha256: src.sha256, ingestedAt: this.ingestedAt, rows: src.rows, quarantined: src.quarantined,
