@@ -32,6 +32,7 @@ function kindOf(type: ScalarType): Kind {
 }
 
 const SAFE_TICKS = 2n ** 53n;
+const EMPTY_ARRAY: DynamicValue = Object.freeze([]) as unknown as DynamicValue;
 
 /** The 100 ns ticks msOfTicks left beyond the whole ms it returned (0..9999). */
 export let subOfTicks = 0;
@@ -254,6 +255,10 @@ export class ColumnBuffer {
           if (c === undefined) return false;
           v = c as DynamicValue;
         }
+        // Zeek's empty sets arrive as a new [] per row; holding one object each until the
+        // segment is written made the GC copy them from generation to generation. The
+        // buffer's values only go to the encoder, so one shared empty array stands for all.
+        if (Array.isArray(v) && v.length === 0) v = EMPTY_ARRAY;
         const values = this.dynamic!;
         while (values.length < row) values.push(null);
         values.push(v);
