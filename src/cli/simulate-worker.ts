@@ -1,99 +1,102 @@
-// Runs the generator in a worker thread while the main thread persists what it produces:
-// NDJSON chunks and store segments are posted (their buffers moved, not copied) and written
-// there, so file-system calls and fsyncs overlap generation on a second core. The worker
-// also gets a large young generation (resourceLimits), which cuts garbage collection time
-// without asking users for node flags.
+// A generator thread: generates and encodes the whole days the main thread assigns to it, one
+// at a time, while the main thread writes what the threads produce in day order. Days do not
+// depend on each other (src/sim/simulate.ts), so several threads generate in parallel and the
+// output is the same whatever their number. NDJSON chunks and store segments are posted with
+// their buffers moved, not copied. Each thread also gets a large young generation
+// (resourceLimits), which cuts garbage collection time without asking users for node flags.
 
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { TableSchema } from '../kql/types.js';
 import { ColumnarSink, type SegmentData } from '../sim/columnar-sink.js';
-import type { Labels } from '../sim/labels.js';
 import { TableOutput } from '../sim/output.js';
 import type { TableName, TelemetrySink } from '../sim/rows.js';
-import { IN_FLIGHT_KIB, segmentBuffers, transferKib } from '../sim/segment-transfer.js';
-import { simulate, type SimulationOptions } from '../sim/simulate.js';
+import { FLOW_LIMIT, FLOW_WRITTEN, segmentBuffers, transferKib } from '../sim/segment-transfer.js';
+import { Simulation, type DayResult, type SimulationOptions } from '../sim/simulate.js';
 import { TeeSink } from '../sim/tee-sink.js';
 
 export interface WorkerRequest {
   options: Omit<SimulationOptions, 'onProgress'>;
   /** Post NDJSON chunks. */
   files: boolean;
-  /**
-   * The tables this thread writes. Every thread runs the whole (deterministic) generation
-   * and only numbers the other tables' rows, so threads can split the encoding between them
-   * and still produce the bytes one thread would.
-   */
-  tables: TableName[];
-  /** Whether this thread reports progress (one of them does). */
-  progress: boolean;
   /** Post store segments typed by these schemas. */
   storeSchemas?: Record<TableName, TableSchema>;
   /**
-   * One Int32 counter: KiB of posted chunks and segments the main thread has written. The
-   * worker stops when more than IN_FLIGHT_KIB are posted but not yet written, so a slow disk
-   * (or a busy main thread) bounds memory instead of queueing the run in messages.
+   * Two Int32 counters shared with the main thread: [0] KiB of this thread's posted chunks and
+   * segments the main thread has written (or otherwise disposed of), [1] how many KiB may be
+   * posted and not yet written. The thread waits beyond that limit, so a slow disk, or a day
+   * that must wait for the days before it, bounds memory instead of queueing in messages.
    */
-  writtenKib: SharedArrayBuffer;
+  flow: SharedArrayBuffer;
   /** Where the main thread hands back the buffers of NDJSON chunks it has written, for reuse. */
   recycle?: MessagePort;
 }
 
+/** From the main thread. */
+export type WorkerCommand = { kind: 'generate'; day: number } | { kind: 'stop' };
+
 export type WorkerMessage =
-  | { kind: 'progress'; done: number; total: number; rows: number }
-  | { kind: 'chunk'; table: TableName; bytes: Uint8Array }
-  | { kind: 'segment'; segment: SegmentData }
-  | { kind: 'done'; rows: Record<string, number>; totalRows: number; labels: Labels }
+  | { kind: 'progress'; day: number; hours: number }
+  | { kind: 'chunk'; day: number; table: TableName; bytes: Uint8Array }
+  | { kind: 'segment'; day: number; segment: SegmentData }
+  | { kind: 'day'; result: DayResult }
   | { kind: 'error'; message: string };
 
-function run(request: WorkerRequest, port: NonNullable<typeof parentPort>): WorkerMessage {
-  const written = new Int32Array(request.writtenKib);
+function start(request: WorkerRequest, port: NonNullable<typeof parentPort>): void {
+  const flow = new Int32Array(request.flow);
   let postedKib = 0;
+  let day = -1;
   const post = (m: Extract<WorkerMessage, { kind: 'chunk' | 'segment' }>, transfer: ArrayBuffer[]): void => {
     for (;;) {
-      const done = Atomics.load(written, 0);
-      if (postedKib - done <= IN_FLIGHT_KIB) break;
-      Atomics.wait(written, 0, done, 1000);
+      const written = Atomics.load(flow, FLOW_WRITTEN);
+      if (postedKib - written <= Atomics.load(flow, FLOW_LIMIT)) break;
+      Atomics.wait(flow, FLOW_WRITTEN, written, 1000);
     }
     postedKib += transferKib(m);
     port.postMessage(m, transfer);
   };
-  try {
-    const recycle = request.recycle;
-    const spare = (): Uint8Array | undefined => {
-      const returned = recycle === undefined ? undefined : receiveMessageOnPort(recycle);
-      return returned === undefined ? undefined : new Uint8Array(returned.message as ArrayBuffer);
-    };
-    const files = request.files
-      ? new TableOutput((table) => ({
-        write: (bytes) => post({ kind: 'chunk', table, bytes }, [bytes.buffer as ArrayBuffer]),
-        close: () => {},
-        spare,
-      }), request.tables)
-      : undefined;
-    const columnar = request.storeSchemas === undefined ? undefined : new ColumnarSink({
-      schemas: request.storeSchemas,
-      tables: request.tables,
-      onSegment: (segment) => post({ kind: 'segment', segment }, segmentBuffers(segment)),
-    });
-    const sink: TelemetrySink = files !== undefined && columnar !== undefined ? new TeeSink(files, columnar) : (files ?? columnar)!;
-    let lastPost = 0;
-    const result = simulate({
-      ...request.options,
-      onProgress: (done, total, rows) => {
-        if (!request.progress) return;
+  const recycle = request.recycle;
+  const spare = (): Uint8Array | undefined => {
+    const returned = recycle === undefined ? undefined : receiveMessageOnPort(recycle);
+    return returned === undefined ? undefined : new Uint8Array(returned.message as ArrayBuffer);
+  };
+  const files = request.files
+    ? new TableOutput((table) => ({
+      write: (bytes) => post({ kind: 'chunk', day, table, bytes }, [bytes.buffer as ArrayBuffer]),
+      close: () => {},
+      spare,
+    }))
+    : undefined;
+  const columnar = request.storeSchemas === undefined ? undefined : new ColumnarSink({
+    schemas: request.storeSchemas,
+    onSegment: (segment) => post({ kind: 'segment', day, segment }, segmentBuffers(segment)),
+  });
+  const sink: TelemetrySink = files !== undefined && columnar !== undefined ? new TeeSink(files, columnar) : (files ?? columnar)!;
+  const simulation = new Simulation(request.options);
+
+  port.on('message', (command: WorkerCommand) => {
+    if (command.kind === 'stop') {
+      port.close();
+      return;
+    }
+    try {
+      day = command.day;
+      let lastPost = 0;
+      const result = simulation.generateDay(day, sink, (hours) => {
         const now = Date.now();
-        if (now - lastPost < 200 && done < total) return;
+        if (now - lastPost < 200) return;
         lastPost = now;
-        port.postMessage({ kind: 'progress', done, total, rows } satisfies WorkerMessage);
-      },
-    }, sink);
-    files?.close();
-    columnar?.close();
-    return { kind: 'done', rows: result.rows, totalRows: result.totalRows, labels: result.labels };
-  } catch (e) {
-    return { kind: 'error', message: e instanceof Error ? e.message : String(e) };
-  }
+        port.postMessage({ kind: 'progress', day, hours } satisfies WorkerMessage);
+      });
+      port.postMessage({ kind: 'day', result } satisfies WorkerMessage);
+    } catch (e) {
+      port.postMessage({ kind: 'error', message: e instanceof Error ? e.message : String(e) } satisfies WorkerMessage);
+    }
+  });
 }
 
 const port = parentPort!;
-port.postMessage(run(workerData as WorkerRequest, port));
+try {
+  start(workerData as WorkerRequest, port);
+} catch (e) {
+  port.postMessage({ kind: 'error', message: e instanceof Error ? e.message : String(e) } satisfies WorkerMessage);
+}

@@ -4,33 +4,36 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import os from 'node:os';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { loadSchemaCatalog } from '../io/schemas.js';
 import type { TableSchema } from '../kql/types.js';
 import { fileWriter, type ChunkWriter } from '../sim/output.js';
+import type { SegmentData } from '../sim/columnar-sink.js';
+import { DayOrder } from '../sim/day-order.js';
 import { TABLES, type TableName } from '../sim/rows.js';
-import { reviveSegment, transferKib } from '../sim/segment-transfer.js';
+import { FLOW_LIMIT, FLOW_WRITTEN, IN_FLIGHT_KIB, reviveSegment, transferKib } from '../sim/segment-transfer.js';
 import { BulkStoreWriter } from '../store/bulk-writer.js';
 import { parseCommandArgs, positiveNumberOption, stringOption, UsageError } from './args.js';
 import { EXIT_ERROR, EXIT_OK, type CliIO } from './main.js';
 import { scenarioNames } from '../sim/scenarios.js';
-import { DEFAULT_END, SimulationOptionError, validateScenarioNames } from '../sim/simulate.js';
-import type { WorkerMessage, WorkerRequest } from './simulate-worker.js';
+import { DEFAULT_END, Simulation, SimulationOptionError, validateScenarioNames, type DayResult } from '../sim/simulate.js';
+import type { WorkerCommand, WorkerMessage, WorkerRequest } from './simulate-worker.js';
 
 import { parseInstant } from '../sim/time.js';
 
-/** Young-generation size for generator threads (shared between them): measured best between 64 and 192 MB for one. */
+/** Young-generation size of each generator thread: measured best between 64 and 192 MB for one. */
 const YOUNG_GENERATION_MB = 128;
 
 /**
- * Tables per generator thread, for each thread count. Encoding rows is most of the work and
- * the generation itself is deterministic, so each thread generates everything and encodes its
- * share; DeviceNetworkEvents alone is about half of the bytes.
+ * KiB of output a thread generating a later day may hold while the days before it are still
+ * being generated. A day at 500 hosts and --scale 1 is 300-700 MiB of NDJSON, so a weekday
+ * fits; beyond it (larger scales) the thread waits for its day's turn, so memory stays
+ * bounded whatever the volume, at the price of less parallel work.
  */
-const TABLE_GROUPS: Record<number, TableName[][]> = {
-  1: [[...TABLES]],
-  2: [['DeviceNetworkEvents', 'DeviceFileEvents', 'DeviceProcessEvents'], ['VMConnection', 'CommonSecurityLog', 'DnsEvents']],
-};
+const REORDER_KIB = 1024 * 1024;
+
+const MAX_THREADS = 64;
 
 export const SIMULATE_HELP = `Usage: kqlhunt simulate [options]
 
@@ -50,9 +53,9 @@ Options:
                      --store; labels.json goes to DIR unless --out is given too. The same
                      options are only committed once.
   --scenarios LIST   comma-separated scenario names, 'all' (default) or 'none'
-  --threads N        generator threads, 1 (default) or 2: both generate everything and
-                     encode half the tables each, which pays off only with two idle
-                     cores; the output is the same either way
+  --threads N        generator threads, each generating whole days (default: the number
+                     of CPUs, at most the number of days); the output is the same
+                     whatever the number
   --scale N          multiplies event volume (14 days, 500 hosts: 12.7M rows at 1, ~100M at 9.3)
   -h, --help         show this help
 
@@ -103,6 +106,142 @@ function openTableFiles(dir: string): { write: (table: TableName, bytes: Uint8Ar
   };
 }
 
+/** One generator thread and what the main thread tracks about it. */
+interface Generator {
+  worker: Worker;
+  /** [written KiB, limit KiB], shared with the thread (see WorkerRequest.flow). */
+  flow: Int32Array;
+  /** Written NDJSON chunk buffers go back to the thread that filled them. */
+  recycle: MessagePort;
+  /** The day it is generating (-1: none). */
+  day: number;
+}
+
+interface DayOutput {
+  chunk: (table: TableName, bytes: Uint8Array) => void;
+  segment: (segment: SegmentData) => void;
+  /** Hours generated so far (all threads) and rows of the finished days. */
+  progress: (hours: number, rows: number) => void;
+}
+
+type Held = { generator: Generator; kib: number } & ({ kind: 'chunk'; table: TableName; bytes: Uint8Array } | { kind: 'segment'; segment: SegmentData });
+
+/**
+ * Runs `threads` generator threads over the simulation's days, handing each thread the next
+ * day as it finishes one, and writes their output in day order (DayOrder). The thread
+ * generating the earliest unfinished day may run IN_FLIGHT_KIB ahead of the writes, the
+ * others REORDER_KIB (their output waits for the days before it).
+ */
+function generateDays(simulation: Simulation, threads: number, request: Omit<WorkerRequest, 'flow' | 'recycle'>, out: DayOutput,
+  generators: Generator[]): Promise<{ kind: 'done'; days: DayResult[] } | { kind: 'error'; message: string }> {
+  return new Promise((resolve, reject) => {
+    const results: DayResult[] = [];
+    const hoursDone = new Map<number, number>();
+    let hoursFinished = 0;
+    let rowsFinished = 0;
+    let nextDay = 0;
+    let settled = false;
+    const fail = (message: string): void => {
+      if (settled) return;
+      settled = true;
+      for (const g of generators) void g.worker.terminate();
+      resolve({ kind: 'error', message });
+    };
+    const written = (g: Generator, kib: number): void => {
+      Atomics.add(g.flow, FLOW_WRITTEN, kib);
+      Atomics.notify(g.flow, FLOW_WRITTEN);
+    };
+    const order = new DayOrder<Held>(simulation.days.length, (item) => {
+      if (item.kind === 'chunk') {
+        out.chunk(item.table, item.bytes);
+        item.generator.recycle.postMessage(item.bytes.buffer, [item.bytes.buffer as ArrayBuffer]);
+      } else {
+        out.segment(item.segment);
+      }
+      written(item.generator, item.kib);
+    });
+    const setLimits = (): void => {
+      for (const g of generators) {
+        const limit = g.day === order.current ? IN_FLIGHT_KIB : REORDER_KIB;
+        if (Atomics.exchange(g.flow, FLOW_LIMIT, limit) < limit) Atomics.notify(g.flow, FLOW_WRITTEN);
+      }
+    };
+    const assign = (g: Generator): void => {
+      if (nextDay < simulation.days.length) {
+        g.day = nextDay++;
+        g.worker.postMessage({ kind: 'generate', day: g.day } satisfies WorkerCommand);
+      } else {
+        g.day = -1;
+        g.worker.postMessage({ kind: 'stop' } satisfies WorkerCommand);
+      }
+    };
+    const report = (): void => {
+      let hours = hoursFinished;
+      for (const h of hoursDone.values()) hours += h;
+      out.progress(hours, rowsFinished);
+    };
+    for (let i = 0; i < threads; i++) {
+      // Written chunks go back to their generator to be refilled: fresh megabyte buffers would cost page faults and collections.
+      const recycle = new MessageChannel();
+      const flow = new SharedArrayBuffer(8);
+      const worker = new Worker(new URL('./simulate-worker.js', import.meta.url), {
+        workerData: { ...request, flow, recycle: recycle.port2 } satisfies WorkerRequest,
+        transferList: [recycle.port2],
+        resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+      });
+      const g: Generator = { worker, flow: new Int32Array(flow), recycle: recycle.port1, day: -1 };
+      generators.push(g);
+      worker.on('message', (m: WorkerMessage) => {
+        if (settled) return;
+        try {
+          switch (m.kind) {
+            case 'progress':
+              hoursDone.set(m.day, m.hours);
+              report();
+              break;
+            case 'chunk':
+              order.add(m.day, { kind: 'chunk', table: m.table, bytes: m.bytes, generator: g, kib: transferKib(m) });
+              break;
+            case 'segment':
+              order.add(m.day, { kind: 'segment', segment: m.segment, generator: g, kib: transferKib(m) });
+              break;
+            case 'day': {
+              const day = m.result.index;
+              results.push(m.result);
+              hoursDone.delete(day);
+              hoursFinished += simulation.days[day]!.hours;
+              for (const t of TABLES) rowsFinished += m.result.rows[t];
+              order.finish(day);
+              assign(g);
+              setLimits();
+              report();
+              if (order.complete) {
+                settled = true;
+                resolve({ kind: 'done', days: results });
+              }
+              break;
+            }
+            case 'error':
+              fail(m.message);
+              break;
+          }
+        } catch (e) {
+          // A failed write (disk full, permissions): stop generating rows nobody can keep.
+          fail(e instanceof Error ? e.message : String(e));
+        }
+      });
+      worker.on('error', (e) => {
+        if (settled) return;
+        settled = true;
+        for (const other of generators) void other.worker.terminate();
+        reject(e);
+      });
+    }
+    for (const g of generators) assign(g);
+    setLimits();
+  });
+}
+
 export async function simulateCommand(argv: string[], io: CliIO, isTTY = process.stderr.isTTY === true): Promise<number> {
   const args = parseCommandArgs('simulate', argv, {
     days: { type: 'string' },
@@ -135,16 +274,23 @@ export async function simulateCommand(argv: string[], io: CliIO, isTTY = process
     if (e instanceof SimulationOptionError) throw new UsageError(`--scenarios: ${e.message}`, 'simulate');
     throw e;
   }
-  // One by default: the writing thread already uses part of a second core, and two generator
-  // threads spend about a quarter more CPU in total, which measured no faster on a busy machine.
-  const threads = integerOption(args, 'threads', 1, false);
-  if (TABLE_GROUPS[threads] === undefined) throw new UsageError(`--threads must be 1 or 2 (got ${threads})`, 'simulate');
+  const requestedThreads = integerOption(args, 'threads', os.availableParallelism(), false);
+  if (requestedThreads > MAX_THREADS) throw new UsageError(`--threads must be at most ${MAX_THREADS} (got ${requestedThreads})`, 'simulate');
+  let simulation: Simulation;
+  try {
+    simulation = new Simulation({ days, hosts, seed, endMs, scale, scenarios });
+  } catch (e) {
+    if (e instanceof SimulationOptionError) throw new UsageError(e.message, 'simulate');
+    throw e;
+  }
+  // A thread generates whole days: more threads than days would idle.
+  const threads = Math.min(requestedThreads, simulation.days.length);
   const storeDir = stringOption(args, 'store');
   const outDir = stringOption(args, 'out') ?? (storeDir === undefined ? 'sim-out' : undefined);
   const description = `simulate --days ${days} --hosts ${hosts} --seed ${seed} --scale ${scale} --end ${new Date(endMs).toISOString()}`
     + (scenarios === undefined ? '' : ` --scenarios ${scenarios.length === 0 ? 'none' : scenarios.join(',')}`);
 
-  const request: Omit<WorkerRequest, 'tables' | 'progress' | 'writtenKib'> = { options: { days, hosts, seed, endMs, scale, scenarios }, files: outDir !== undefined };
+  const request: Omit<WorkerRequest, 'flow' | 'recycle'> = { options: { days, hosts, seed, endMs, scale, scenarios }, files: outDir !== undefined };
   let store: BulkStoreWriter | undefined;
   if (storeDir !== undefined) {
     const catalog = loadSchemaCatalog();
@@ -171,75 +317,25 @@ export async function simulateCommand(argv: string[], io: CliIO, isTTY = process
   const target = [outDir, store === undefined ? undefined : `store ${storeDir}`].filter((t) => t !== undefined).join(' and ');
 
   const started = Date.now();
-  let outcome: Extract<WorkerMessage, { kind: 'done' }> | { kind: 'error'; message: string };
   const files = outDir === undefined ? undefined : openTableFiles(outDir);
-  const workers: Worker[] = [];
-  const recyclePorts: MessagePort[] = [];
+  let outcome: { kind: 'done'; days: DayResult[] } | { kind: 'error'; message: string };
+  const generators: Generator[] = [];
   try {
-    outcome = await new Promise((resolve, reject) => {
-      const finished: Extract<WorkerMessage, { kind: 'done' }>[] = [];
-      const fail = (message: string): void => {
-        for (const w of workers) void w.terminate();
-        resolve({ kind: 'error', message });
-      };
-      TABLE_GROUPS[threads]!.forEach((tables, i) => {
-        // Written chunks go back to their generator to be refilled: fresh megabyte buffers would cost page faults and collections.
-        const recycle = new MessageChannel();
-        recyclePorts.push(recycle.port1);
-        const own: WorkerRequest = { ...request, tables, progress: i === 0, writtenKib: new SharedArrayBuffer(4), recycle: recycle.port2 };
-        const writtenKib = new Int32Array(own.writtenKib);
-        const done = (kib: number): void => {
-          Atomics.add(writtenKib, 0, kib);
-          Atomics.notify(writtenKib, 0);
-        };
-        const worker = new Worker(new URL('./simulate-worker.js', import.meta.url), {
-          workerData: own,
-          transferList: [recycle.port2],
-          resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB / threads },
-        });
-        workers.push(worker);
-        worker.on('message', (m: WorkerMessage) => {
-          try {
-            switch (m.kind) {
-              case 'progress':
-                if (isTTY) io.stderr(`\r${progressBar(m.done, m.total, m.rows, (Date.now() - started) / 1000)}\x1b[K`);
-                break;
-              case 'chunk':
-                files!.write(m.table, m.bytes);
-                done(transferKib(m));
-                recycle.port1.postMessage(m.bytes.buffer, [m.bytes.buffer as ArrayBuffer]);
-                break;
-              case 'segment':
-                store!.add(reviveSegment(m.segment));
-                done(transferKib(m));
-                break;
-              case 'error':
-                fail(m.message);
-                break;
-              case 'done':
-                finished.push(m);
-                if (finished.length < workers.length) break;
-                // Every thread generated the same rows; they only wrote different tables.
-                if (finished.some((f) => f.totalRows !== finished[0]!.totalRows)) fail('internal: generator threads disagree on the row count');
-                else resolve(finished[0]!);
-                break;
-            }
-          } catch (e) {
-            // A failed write (disk full, permissions): stop generating rows nobody can keep.
-            fail(e instanceof Error ? e.message : String(e));
-          }
-        });
-        worker.on('error', reject);
-      });
-    });
+    outcome = await generateDays(simulation, threads, request, {
+      chunk: (table, bytes) => files!.write(table, bytes),
+      segment: (segment) => store!.add(reviveSegment(segment)),
+      progress: (hours, rows) => {
+        if (isTTY) io.stderr(`\r${progressBar(hours, simulation.totalHours, rows, (Date.now() - started) / 1000)}\x1b[K`);
+      },
+    }, generators);
   } catch (e) {
     // A generator crashed (out of memory, a bug): nothing it produced is committed.
-    for (const w of workers) void w.terminate();
+    for (const g of generators) void g.worker.terminate();
     store?.abort();
     throw e;
   } finally {
     files?.close();
-    for (const port of recyclePorts) port.close();
+    for (const g of generators) g.recycle.close();
   }
   if (isTTY) io.stderr('\r\x1b[K');
   if (outcome.kind === 'error') {
@@ -247,7 +343,8 @@ export async function simulateCommand(argv: string[], io: CliIO, isTTY = process
     io.stderr(`kqlhunt simulate: ${outcome.message} (writing to ${target})\n`);
     return EXIT_ERROR;
   }
-  const result = outcome;
+  const rows = Object.fromEntries(TABLES.map((t) => [t, outcome.days.reduce((n, d) => n + d.rows[t], 0)])) as Record<TableName, number>;
+  const result = { labels: simulation.labels(outcome.days), rows, totalRows: TABLES.reduce((n, t) => n + rows[t], 0) };
   const labelsFile = path.join(outDir ?? storeDir!, 'labels.json');
   fs.writeFileSync(labelsFile, JSON.stringify(result.labels, null, 2) + '\n');
   store?.commit();

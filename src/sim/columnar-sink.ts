@@ -376,6 +376,8 @@ export class ColumnarSink implements TelemetrySink {
   private readonly lastBufferRows: Record<TableName, number>;
   /** What finishBefore was last given: buffers of days before it are late rows. */
   private cutBefore = Number.NEGATIVE_INFINITY;
+  /** Where the day being generated ends: buffers of days from it hold only flows that outlast the day. */
+  private horizon = Number.POSITIVE_INFINITY;
 
   constructor(private readonly options: ColumnarSinkOptions) {
     this.segmentRows = options.segmentRows ?? 262_144;
@@ -398,7 +400,7 @@ export class ColumnarSink implements TelemetrySink {
     if (buf === undefined) {
       // A day looks like the one before it: sizing the arrays after it spares most regrowing.
       // Late rows of a day already cut (a long flow's end) start a small buffer.
-      const late = dayStart + MS_PER_DAY <= this.cutBefore;
+      const late = dayStart + MS_PER_DAY <= this.cutBefore || dayStart >= this.horizon;
       const capacity = late ? LATE_CAPACITY : Math.min(this.segmentRows, Math.max(INITIAL_CAPACITY, this.lastBufferRows[table]));
       days.set(dayStart, (buf = new DayBuffer(dayStart, this.types[table], table, FIELD_LIST_TABLES.has(table) ? null : this.symbols, capacity, late)));
     }
@@ -529,6 +531,17 @@ export class ColumnarSink implements TelemetrySink {
       for (const buf of [...this.buffers[table].values()]) {
         if (buf.dayStart + MS_PER_DAY <= ms && buf.rows > 0) this.cut(table, buf);
       }
+    }
+  }
+
+  dayEnds(ms: number): void {
+    this.horizon = ms;
+  }
+
+  /** Cuts every buffer, so that no segment mixes the rows of two generated days. */
+  flush(): void {
+    for (const table of TABLES) {
+      for (const buf of [...this.buffers[table].values()]) if (buf.rows > 0) this.cut(table, buf);
     }
   }
 

@@ -50,6 +50,20 @@ export interface Labels {
   benign: BenignLabel[];
 }
 
+/**
+ * One scenario's share of one generated day: its rows numbered from the day's first row of
+ * each table (the day's offsets in the files are only known once earlier days are counted),
+ * its extent, and the entities seen so far. Days are generated independently, possibly in
+ * other threads, and merged in day order.
+ */
+export interface ScenarioDayRows {
+  rows: Partial<Record<TableName, number[]>>;
+  /** Earliest and latest row time of the day's rows (+/-Infinity without rows). */
+  first: number;
+  last: number;
+  entities: Entities;
+}
+
 /** Collects one attack's rows and extent while it is generated. */
 export class ScenarioRecorder {
   private first = Number.POSITIVE_INFINITY;
@@ -72,6 +86,52 @@ export class ScenarioRecorder {
     (this.rows[table] ??= []).push(index);
     if (timeMs < this.first) this.first = timeMs;
     if (timeMs > this.last) this.last = timeMs;
+  }
+
+  /**
+   * The rows recorded since the last call, renumbered from `base` (each table's row count
+   * when the day started), and forgets them; entities are kept, since merging unions them.
+   */
+  takeDay(base: Readonly<Record<TableName, number>>): ScenarioDayRows {
+    const rows: Partial<Record<TableName, number[]>> = {};
+    for (const [table, list] of Object.entries(this.rows) as [TableName, number[]][]) {
+      const from = base[table];
+      rows[table] = list.map((i) => i - from);
+    }
+    const day: ScenarioDayRows = { rows, first: this.first, last: this.last, entities: this.entityLists() };
+    for (const table of Object.keys(this.rows) as TableName[]) delete this.rows[table];
+    this.first = Number.POSITIVE_INFINITY;
+    this.last = Number.NEGATIVE_INFINITY;
+    return day;
+  }
+
+  /**
+   * Adds a generated day's share (days in order): its rows shifted by `offset` (each table's
+   * rows in the days before it), its extent and its entities.
+   */
+  addDay(day: ScenarioDayRows, offset: Readonly<Record<TableName, number>>): void {
+    for (const [table, list] of Object.entries(day.rows) as [TableName, number[]][]) {
+      const into = (this.rows[table] ??= []);
+      const shift = offset[table];
+      for (const i of list) into.push(i + shift);
+    }
+    if (day.first < this.first) this.first = day.first;
+    if (day.last > this.last) this.last = day.last;
+    for (const key of Object.keys(this.entities) as (keyof Entities)[]) for (const v of day.entities[key]) this.entities[key].add(v);
+  }
+
+  /** A recorder with this one's plan (parameters, entities) and no rows, to merge days into. */
+  withoutRows(): ScenarioRecorder {
+    const copy = new ScenarioRecorder(this.name, this.description, this.techniques, this.subtle, this.seedQueries, this.parameters);
+    for (const key of Object.keys(this.entities) as (keyof Entities)[]) for (const v of this.entities[key]) copy.entities[key].add(v);
+    return copy;
+  }
+
+  private entityLists(): Entities {
+    return {
+      hosts: [...this.entities.hosts], ips: [...this.entities.ips], domains: [...this.entities.domains],
+      processes: [...this.entities.processes], accounts: [...this.entities.accounts], urls: [...this.entities.urls],
+    };
   }
 
   get rowCount(): number {

@@ -555,11 +555,14 @@ export class TableOutput implements TelemetrySink {
     return n;
   }
 
+  /** Hands every table's buffered rows to its writer. */
+  flush(): void {
+    for (const t of TABLES) this.tables[t].flush();
+  }
+
   close(): void {
-    for (const t of TABLES) {
-      this.tables[t].flush();
-      this.tables[t].writer.close();
-    }
+    this.flush();
+    for (const t of TABLES) this.tables[t].writer.close();
   }
 }
 

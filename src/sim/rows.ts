@@ -139,6 +139,16 @@ export interface TelemetrySink {
   totalRows(): number;
   /** No row stamped before `ms` will arrive any more (a sink may finish its buffers for that time). */
   finishBefore?(ms: number): void;
+  /**
+   * The day being generated ends at `ms`: rows stamped later are the few flows that outlast
+   * it (a sink may size their buffers small).
+   */
+  dayEnds?(ms: number): void;
+  /**
+   * Hands on everything buffered (a day is complete): its output must not share a chunk or a
+   * segment with the next day's, which may be generated elsewhere.
+   */
+  flush?(): void;
 }
 
 /** The initiating-process columns in Defender's order, for rows built as field lists. */

@@ -36,6 +36,10 @@ function reviveColumn(c: Column): Column {
   }
 }
 
+/** Slots of a generator thread's flow counters (Int32): KiB the main thread has written, and KiB the thread may run ahead by. */
+export const FLOW_WRITTEN = 0;
+export const FLOW_LIMIT = 1;
+
 /** KiB of not-yet-written output the generator may run ahead by (bounds memory on a slow disk). */
 export const IN_FLIGHT_KIB = 96 * 1024;
 

@@ -14,4 +14,6 @@ export class TeeSink implements TelemetrySink {
   rowCount(table: TableName): number { return this.first.rowCount(table); }
   totalRows(): number { return this.first.totalRows(); }
   finishBefore(ms: number): void { this.first.finishBefore?.(ms); this.second.finishBefore?.(ms); }
+  dayEnds(ms: number): void { this.first.dayEnds?.(ms); this.second.dayEnds?.(ms); }
+  flush(): void { this.first.flush?.(); this.second.flush?.(); }
 }

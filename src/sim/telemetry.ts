@@ -10,7 +10,8 @@ import { PROCESSES, type ProcessDef } from './catalog.js';
 import { SYSTEM_ACCOUNTS, type Account, type Host } from './enterprise.js';
 import { countryOf } from './geo.js';
 import type { ScenarioRecorder } from './labels.js';
-import { hashString, type Rng } from './prng.js';
+import { NotSupportedError } from '../kql/types.js';
+import { Rng, hashString } from './prng.js';
 import {
   CiscoAsaRow, DnsRow, NetworkRow, PaloAltoRow, VmConnectionRow, initiatingFields,
   type Initiating, type TableName, type TelemetrySink, type VmProcess,
@@ -81,9 +82,21 @@ function isPrivate(ip: string): boolean {
   return second >= 16 && second <= 31;
 }
 
+/**
+ * Each generated day numbers Defender's ReportId and the firewalls' session ids from its own
+ * range, so that a day's numbers do not depend on how many rows the days before it had (and
+ * days can be generated in any order, in any thread). A hundred million per day is far more
+ * than --scale ever makes; exceeding it is refused rather than wrapped into the next range.
+ */
+export const IDS_PER_DAY = 100_000_000;
+const FIRST_REPORT_ID = 1000;
+const FIRST_SESSION_ID = 400_000;
+
 export class Telemetry {
-  private reportId = 1000;
-  private sessionSeq = 400_000;
+  private rng: Rng;
+  private day = 0;
+  private reportId = FIRST_REPORT_ID;
+  private sessionSeq = FIRST_SESSION_ID;
   /** Per host: process -> its (account, command line) variants. Identity keys: no key strings per row. */
   private readonly initiatingByHost: Map<ProcessDef, Initiating[]>[] = [];
   private initiatingCount = 0;
@@ -111,12 +124,39 @@ export class Telemetry {
 
   constructor(
     private readonly out: TelemetrySink,
-    private readonly rng: Rng,
+    /** The run's seed: the sensors' own random details (ports, TTLs, process ids) get a stream per day. */
+    private readonly seed: number,
     /** Nothing is stamped before this (the first simulated instant). */
     private readonly startMs: number,
     /** Nothing is stamped later than this (the simulated "now"). */
     private readonly endMs: number,
-  ) {}
+  ) {
+    this.rng = new Rng(seed, 'telemetry');
+  }
+
+  /**
+   * Starts generating the day with this index (0 = the run's first UTC day), which begins at
+   * `dayStartMs`: what the sensors carry over from one day to the next is reset to a state
+   * that depends on the day alone. The sensors' random stream and the id counters start
+   * afresh, and every host's DNS cache is empty, as if flushed at midnight UTC: a day's first
+   * connection to a name is preceded by its lookup on that day, so a lookup still always
+   * precedes the connection that uses its answer.
+   */
+  beginDay(dayIndex: number, dayStartMs: number): void {
+    this.day = dayIndex;
+    this.rng = new Rng(this.seed, `telemetry/${dayStartMs}`);
+    this.reportId = FIRST_REPORT_ID + dayIndex * IDS_PER_DAY;
+    this.sessionSeq = FIRST_SESSION_ID + dayIndex * IDS_PER_DAY;
+    for (const cache of this.dnsCache) cache?.fill(Number.NaN);
+  }
+
+  /** Refuses a day that used more ids than its range holds (the next day's ids would repeat). */
+  endDay(): void {
+    const limit = (this.day + 1) * IDS_PER_DAY;
+    if (this.reportId > limit || this.sessionSeq > limit) {
+      throw new NotSupportedError(`more than ${IDS_PER_DAY.toLocaleString('en-US')} Defender or firewall rows in one simulated day (day ${this.day + 1}; lower --hosts or --scale)`);
+    }
+  }
 
   private record(table: TableName, index: number, time: number, label: ScenarioRecorder | null): void {
     if (label) label.row(table, index, time);
