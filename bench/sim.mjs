@@ -1,6 +1,6 @@
 // Simulator throughput. Run after building: node bench/sim.mjs
 //
-// 1. End to end: `kqlhunt simulate` as a child process (generator thread + writing thread),
+// 1. End to end: `kqlhunt simulate` as a child process (generator threads + writing thread),
 //    once into NDJSON files (--out) and once into a store (--store), in a temporary directory:
 //    rows, wall time, rows/s, CPU seconds (process.cpuUsage() in the child: user + system of
 //    all its threads), rows per CPU second, peak RSS, bytes on disk, and each table's rows.
@@ -12,7 +12,8 @@
 // The load average is printed with every figure.
 //
 // Environment: BENCH_DAYS (3) BENCH_HOSTS (500) BENCH_SCALE (1) BENCH_ONLY=out|store
-// BENCH_THREADS=1|2 (generator threads, default the CLI's) BENCH_TABLES=0 (skip part 2)
+// BENCH_THREADS=N or a list such as 1,2 (generator threads, each run in turn; default the CLI's:
+// the number of CPUs) BENCH_TABLES=0 (skip part 2)
 // BENCH_TABLE_DAYS (1: days simulated in part 2) BENCH_REPEATS (3: part 2 keeps the least CPU time)
 // BENCH_MEMORY=1 (instead: peak RSS of --store and --out runs of two lengths, to show memory
 // does not grow with the number of rows)
@@ -28,7 +29,7 @@ const days = process.env.BENCH_DAYS ?? '3';
 const hosts = process.env.BENCH_HOSTS ?? '500';
 const scale = process.env.BENCH_SCALE ?? '1';
 const only = process.env.BENCH_ONLY;
-const threads = process.env.BENCH_THREADS;
+const threadCounts = process.env.BENCH_THREADS === undefined ? [undefined] : process.env.BENCH_THREADS.split(',').map((t) => t.trim());
 const tableDays = process.env.BENCH_TABLE_DAYS ?? '1';
 const repeats = Number(process.env.BENCH_REPEATS ?? '3');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kqlhunt-sim-bench-'));
@@ -46,7 +47,7 @@ const fmt = (n) => Math.round(n).toLocaleString('en-US');
 
 function simulate(target, extra = {}) {
   const args = ['simulate', '--days', extra.days ?? days, '--hosts', hosts, '--scale', extra.scale ?? scale, '--seed', '42',
-    ...(threads ? ['--threads', threads] : []), ...target];
+    ...(extra.threads ? ['--threads', extra.threads] : []), ...target];
   const loadBefore = load();
   const t0 = performance.now();
   const r = spawnSync(process.execPath, [probeFile, ...args], { encoding: 'utf8' });
@@ -67,15 +68,18 @@ function du(p) {
 }
 
 function endToEnd() {
-  console.log(`End to end: simulate --days ${days} --hosts ${hosts} --scale ${scale}${threads ? ` --threads ${threads}` : ''} (${os.cpus().length} cores)`);
-  for (const [label, target] of [['--out', ['--out', path.join(dir, 'out')]], ['--store', ['--store', path.join(dir, 'store')]]]) {
-    if (only !== undefined && `--${only}` !== label) continue;
-    const m = simulate(target);
-    console.log(`${label.padEnd(7)} ${fmt(m.rows).padStart(12)} rows  ${m.wall.toFixed(1).padStart(6)} s wall  ${fmt(m.rows / m.wall).padStart(10)} rows/s  `
-      + `${m.cpu.toFixed(1).padStart(6)} CPU-s  ${fmt(m.rows / m.cpu).padStart(10)} rows/CPU-s  peak RSS ${fmt(m.rssMb)} MB  `
-      + `${(m.bytes / 1048576).toFixed(0)} MiB on disk  (load ${m.load})`);
-    for (const [table, rows] of m.tables) {
-      console.log(`          ${table.padEnd(22)} ${fmt(rows).padStart(12)} rows  ${fmt(rows / m.wall).padStart(10)} rows/s of wall time`);
+  console.log(`End to end: simulate --days ${days} --hosts ${hosts} --scale ${scale} (${os.cpus().length} cores; cores busy = CPU-s / wall s)`);
+  for (const threads of threadCounts) {
+    for (const [label, target] of [['--out', ['--out', path.join(dir, 'out')]], ['--store', ['--store', path.join(dir, 'store')]]]) {
+      if (only !== undefined && `--${only}` !== label) continue;
+      const m = simulate(target, { threads });
+      console.log(`${label.padEnd(7)} --threads ${threads ?? 'default'}  ${fmt(m.rows).padStart(12)} rows  ${m.wall.toFixed(1).padStart(6)} s wall  ${fmt(m.rows / m.wall).padStart(10)} rows/s  `
+        + `${m.cpu.toFixed(1).padStart(6)} CPU-s  ${fmt(m.rows / m.cpu).padStart(10)} rows/CPU-s  ${(m.cpu / m.wall).toFixed(2)} cores busy  peak RSS ${fmt(m.rssMb)} MB  `
+        + `${(m.bytes / 1048576).toFixed(0)} MiB on disk  (load ${m.load})`);
+      if (threadCounts.length > 1) continue;
+      for (const [table, rows] of m.tables) {
+        console.log(`          ${table.padEnd(22)} ${fmt(rows).padStart(12)} rows  ${fmt(rows / m.wall).padStart(10)} rows/s of wall time`);
+      }
     }
   }
 }
@@ -150,7 +154,7 @@ async function perTable() {
 function memory() {
   // Same volume per day, three times the days: peak memory must not follow the row count.
   const short = Number(days);
-  console.log(`Peak RSS by run length (--hosts ${hosts} --scale ${scale}):`);
+  console.log(`Peak RSS by run length (--hosts ${hosts} --scale ${scale}, default threads):`);
   for (const [label, target] of [['--store', ['--store', path.join(dir, 'store')]], ['--out', ['--out', path.join(dir, 'out')]]]) {
     if (only !== undefined && `--${only}` !== label) continue;
     for (const d of [short, 3 * short]) {

@@ -12,6 +12,7 @@ import { fileWriter, type ChunkWriter } from '../sim/output.js';
 import type { SegmentData } from '../sim/columnar-sink.js';
 import { DayOrder } from '../sim/day-order.js';
 import { TABLES, type TableName } from '../sim/rows.js';
+import { SpillFile, type Parked } from '../sim/spill-file.js';
 import { FLOW_LIMIT, FLOW_WRITTEN, IN_FLIGHT_KIB, reviveSegment, transferKib } from '../sim/segment-transfer.js';
 import { BulkStoreWriter } from '../store/bulk-writer.js';
 import { parseCommandArgs, positiveNumberOption, stringOption, UsageError } from './args.js';
@@ -22,8 +23,8 @@ import type { WorkerCommand, WorkerMessage, WorkerRequest } from './simulate-wor
 
 import { parseInstant } from '../sim/time.js';
 
-/** Young-generation size of each generator thread: measured best between 64 and 192 MB for one. */
-const YOUNG_GENERATION_MB = 128;
+/** Young-generation size of each generator thread: 64-192 MB measured alike for one thread; the smaller keeps N threads lean. */
+const YOUNG_GENERATION_MB = 64;
 
 /**
  * KiB of output a thread generating a later day may hold while the days before it are still
@@ -124,17 +125,26 @@ interface DayOutput {
   progress: (hours: number, rows: number) => void;
 }
 
-type Held = { generator: Generator; kib: number } & ({ kind: 'chunk'; table: TableName; bytes: Uint8Array } | { kind: 'segment'; segment: SegmentData });
+type Held = { generator: Generator; kib: number } & (
+  | { kind: 'chunk'; table: TableName; bytes: Uint8Array }
+  | { kind: 'parked'; table: TableName; parked: Parked; spill: SpillFile }
+  | { kind: 'segment'; segment: SegmentData });
+
+/** Bytes read back from a spill file at a time (one NDJSON chunk, with room to spare). */
+const READ_BACK_BYTES = 4 << 20;
 
 /**
  * Runs `threads` generator threads over the simulation's days, handing each thread the next
  * day as it finishes one, and writes their output in day order (DayOrder). The thread
- * generating the earliest unfinished day may run IN_FLIGHT_KIB ahead of the writes, the
- * others REORDER_KIB (their output waits for the days before it).
+ * generating the earliest unfinished day may run IN_FLIGHT_KIB ahead of the writes; NDJSON
+ * chunks of later days are parked in spill files in `spillDir` (their buffers go straight back
+ * to their thread), and store segments of later days are held in memory, up to REORDER_KIB
+ * per thread.
  */
 function generateDays(simulation: Simulation, threads: number, request: Omit<WorkerRequest, 'flow' | 'recycle'>, out: DayOutput,
-  generators: Generator[]): Promise<{ kind: 'done'; days: DayResult[] } | { kind: 'error'; message: string }> {
+  generators: Generator[], spillDir: string | undefined, spills: Map<number, SpillFile>): Promise<{ kind: 'done'; days: DayResult[] } | { kind: 'error'; message: string }> {
   return new Promise((resolve, reject) => {
+    const readBack = new Uint8Array(READ_BACK_BYTES);
     const results: DayResult[] = [];
     const hoursDone = new Map<number, number>();
     let hoursFinished = 0;
@@ -152,13 +162,22 @@ function generateDays(simulation: Simulation, threads: number, request: Omit<Wor
       Atomics.notify(g.flow, FLOW_WRITTEN);
     };
     const order = new DayOrder<Held>(simulation.days.length, (item) => {
-      if (item.kind === 'chunk') {
-        out.chunk(item.table, item.bytes);
-        item.generator.recycle.postMessage(item.bytes.buffer, [item.bytes.buffer as ArrayBuffer]);
-      } else {
-        out.segment(item.segment);
+      switch (item.kind) {
+        case 'chunk':
+          out.chunk(item.table, item.bytes);
+          item.generator.recycle.postMessage(item.bytes.buffer, [item.bytes.buffer as ArrayBuffer]);
+          break;
+        case 'parked':
+          out.chunk(item.table, item.spill.read(item.parked, readBack));
+          break;
+        case 'segment':
+          out.segment(item.segment);
+          break;
       }
       written(item.generator, item.kib);
+    }, (day) => {
+      spills.get(day)?.remove();
+      spills.delete(day);
     });
     const setLimits = (): void => {
       for (const g of generators) {
@@ -199,9 +218,19 @@ function generateDays(simulation: Simulation, threads: number, request: Omit<Wor
               hoursDone.set(m.day, m.hours);
               report();
               break;
-            case 'chunk':
-              order.add(m.day, { kind: 'chunk', table: m.table, bytes: m.bytes, generator: g, kib: transferKib(m) });
+            case 'chunk': {
+              const kib = transferKib(m);
+              if (m.day === order.current || spillDir === undefined) {
+                order.add(m.day, { kind: 'chunk', table: m.table, bytes: m.bytes, generator: g, kib });
+                break;
+              }
+              let spill = spills.get(m.day);
+              if (spill === undefined) spills.set(m.day, (spill = new SpillFile(path.join(spillDir, `.simulate-${process.pid}-day${m.day}.tmp`))));
+              order.add(m.day, { kind: 'parked', table: m.table, parked: spill.park(m.bytes), spill, generator: g, kib: 0 });
+              g.recycle.postMessage(m.bytes.buffer, [m.bytes.buffer as ArrayBuffer]);
+              written(g, kib);
               break;
+            }
             case 'segment':
               order.add(m.day, { kind: 'segment', segment: m.segment, generator: g, kib: transferKib(m) });
               break;
@@ -320,6 +349,7 @@ export async function simulateCommand(argv: string[], io: CliIO, isTTY = process
   const files = outDir === undefined ? undefined : openTableFiles(outDir);
   let outcome: { kind: 'done'; days: DayResult[] } | { kind: 'error'; message: string };
   const generators: Generator[] = [];
+  const spills = new Map<number, SpillFile>();
   try {
     outcome = await generateDays(simulation, threads, request, {
       chunk: (table, bytes) => files!.write(table, bytes),
@@ -327,7 +357,7 @@ export async function simulateCommand(argv: string[], io: CliIO, isTTY = process
       progress: (hours, rows) => {
         if (isTTY) io.stderr(`\r${progressBar(hours, simulation.totalHours, rows, (Date.now() - started) / 1000)}\x1b[K`);
       },
-    }, generators);
+    }, generators, outDir, spills);
   } catch (e) {
     // A generator crashed (out of memory, a bug): nothing it produced is committed.
     for (const g of generators) void g.worker.terminate();
@@ -336,6 +366,7 @@ export async function simulateCommand(argv: string[], io: CliIO, isTTY = process
   } finally {
     files?.close();
     for (const g of generators) g.recycle.close();
+    for (const spill of spills.values()) spill.remove();
   }
   if (isTTY) io.stderr('\r\x1b[K');
   if (outcome.kind === 'error') {

@@ -31,7 +31,7 @@ export interface ColumnarSinkOptions {
   segmentRows?: number;
   /**
    * The tables this sink buffers (default: all); rows of the others are only counted, so row
-   * indexes stay right when generator threads split the tables between them.
+   * indexes stay right when only some tables are encoded (bench/sim.mjs times each table's encoding so).
    */
   tables?: readonly TableName[];
 }

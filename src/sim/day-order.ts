@@ -10,7 +10,9 @@ export class DayOrder<T> {
   private readonly held = new Map<number, T[]>();
   private readonly finished = new Set<number>();
 
-  constructor(private readonly days: number, private readonly write: (item: T, day: number) => void) {}
+  /** `released` is told when a day is done with: finished, and everything held for it written. */
+  constructor(private readonly days: number, private readonly write: (item: T, day: number) => void,
+    private readonly released?: (day: number) => void) {}
 
   /** The day whose items are written as they arrive (`days` once every day is finished). */
   get current(): number {
@@ -38,6 +40,7 @@ export class DayOrder<T> {
     this.finished.add(day);
     while (this.finished.has(this.head)) {
       this.finished.delete(this.head);
+      this.released?.(this.head);
       this.head++;
       const list = this.held.get(this.head);
       if (list === undefined) continue;

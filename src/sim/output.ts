@@ -364,7 +364,7 @@ export class TableOutput implements TelemetrySink {
 
   /**
    * `written`: the tables this output encodes; rows of the others are only counted, so row
-   * indexes (and labels) stay right when generator threads split the tables between them.
+   * indexes (and labels) stay right when only some tables are encoded (bench/sim.mjs times each table's encoding so).
    */
   constructor(open: (table: TableName) => ChunkWriter, written: readonly TableName[] = TABLES) {
     this.tables = Object.fromEntries(TABLES.map((t) => [t, new TableStream(open(t), written.includes(t))])) as Record<TableName, TableStream>;
