@@ -181,7 +181,8 @@ function generateDays(simulation: Simulation, threads: number, request: Omit<Wor
     });
     const setLimits = (): void => {
       for (const g of generators) {
-        const limit = g.day === order.current ? IN_FLIGHT_KIB : REORDER_KIB;
+        // Parked NDJSON counts as written at once: only held store segments need the larger allowance.
+        const limit = g.day === order.current || request.storeSchemas === undefined ? IN_FLIGHT_KIB : REORDER_KIB;
         if (Atomics.exchange(g.flow, FLOW_LIMIT, limit) < limit) Atomics.notify(g.flow, FLOW_WRITTEN);
       }
     };
