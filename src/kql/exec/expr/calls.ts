@@ -18,6 +18,7 @@ import { mentionedNames } from '../pruning.js';
 import { compileScalar, fail, foldIfConstant } from './compile.js';
 import type { CompileEnv } from './env.js';
 import { notKernel } from './logic.js';
+import { SELECTABLE_TYPES, concatStrings, selectColumns } from './select.js';
 
 export function compileCall(expr: CallExpr, env: CompileEnv): Evaluator {
   const name = expr.name.name;
@@ -183,6 +184,28 @@ function compileFastPath(expr: CallExpr, env: CompileEnv): Evaluator | undefined
           return new BoolColumn(out, null);
         },
       }, [x]);
+    }
+    case 'iff': case 'iif': {
+      if (a.length !== 3 || a.some((x) => x.kind === 'NamedArg')) return undefined;
+      const cond = compileScalar(a[0]!, env);
+      const then = compileScalar(a[1]!, env);
+      const otherwise = compileScalar(a[2]!, env);
+      if (cond.type !== 'bool' || then.type !== otherwise.type || !SELECTABLE_TYPES.has(then.type)) return undefined;
+      return foldIfConstant({
+        type: then.type, needsWholeInput: cond.needsWholeInput || then.needsWholeInput || otherwise.needsWholeInput,
+        eval: (b) => selectColumns(cond.eval(b) as BoolColumn, then.eval(b), otherwise.eval(b)),
+      }, [cond, then, otherwise]);
+    }
+    case 'strcat': {
+      if (a.length < 2 || a.some((x) => x.kind === 'NamedArg')) return undefined;
+      const parts = a.map((x) => compileScalar(x, env));
+      if (!parts.every((p) => p.type === 'string')) return undefined;
+      // With one varying part the generic path already evaluates once per distinct value.
+      if (parts.filter((p) => p.constant === undefined).length < 2) return undefined;
+      return {
+        type: 'string', needsWholeInput: parts.some((p) => p.needsWholeInput),
+        eval: (b) => concatStrings(parts.map((p) => (p.constant !== undefined ? String(p.constant.value ?? '') : p.eval(b) as StringColumn)), b.length),
+      };
     }
     case 'bin': case 'floor': {
       if (a.length !== 2) return undefined;

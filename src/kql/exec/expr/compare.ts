@@ -4,7 +4,7 @@
 // per distinct dictionary value when the other side is a constant. Comparing a null yields null.
 
 import {
-  BoolColumn, DynamicColumn, NumberColumn, StringColumn, TicksColumn, type Column,
+  BoolColumn, DynamicColumn, NumberColumn, StringColumn, TicksColumn, partsFromTicks, type Column,
 } from '../../data/column.js';
 import { isNumericType, type DynamicValue, type Scalar, type ScalarType } from '../../types.js';
 import { asciiEqualsIgnoreCase } from '../../functions/text/casefold.js';
@@ -155,4 +155,56 @@ export function compareKernel(
     return stringCompare(o, l, r, typeof rConst === 'string' ? rConst : undefined, typeof lConst === 'string' ? lConst : undefined);
   }
   throw new Error(`internal: no comparison kernel for ${l.type} ${op} ${r.type}`);
+}
+
+const MIRRORED: Record<CompareOp, CompareOp> = {
+  '==': '==', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=': '<=', '=~': '=~', '!~': '!~',
+};
+
+/**
+ * `col op constant` (or `constant op col` when constantOnLeft) for a number or time column
+ * against a non-null constant, without materialising the constant as a column: filters such as
+ * `TimeGenerated > ago(1d)` run once per row of every batch. Undefined when another kernel must
+ * handle the pair.
+ */
+export function compareToConstant(op: CompareOp, col: Column, constant: Scalar, constantOnLeft: boolean): BoolColumn | undefined {
+  if (constant === null || op === '=~' || op === '!~') return undefined;
+  const o = constantOnLeft ? MIRRORED[op] : op;
+  if (col instanceof TicksColumn && typeof constant === 'bigint') {
+    const { ms, sub } = partsFromTicks(col.type, constant);
+    const n = col.length, out = new Uint8Array(n), colMs = col.ms, colSub = col.sub;
+    if (colSub === null && sub === 0) compareValues(o, colMs, ms, out);
+    else for (let i = 0; i < n; i++) {
+      let c = colMs[i]! - ms;
+      if (c === 0) c = (colSub === null ? 0 : colSub[i]!) - sub;
+      out[i] = test(o, c) ? 1 : 0;
+    }
+    return withNulls(out, col.nulls);
+  }
+  if (col instanceof NumberColumn && typeof constant === 'number') {
+    const out = new Uint8Array(col.length);
+    compareValues(o, col.values, constant, out);
+    return withNulls(out, col.nulls);
+  }
+  return undefined;
+}
+
+function compareValues(op: CompareOp, v: Float64Array | Int32Array, k: number, out: Uint8Array): void {
+  const n = v.length;
+  switch (op) {
+    case '==': for (let i = 0; i < n; i++) out[i] = v[i] === k ? 1 : 0; break;
+    case '!=': for (let i = 0; i < n; i++) out[i] = v[i] !== k ? 1 : 0; break;
+    case '<': for (let i = 0; i < n; i++) out[i] = v[i]! < k ? 1 : 0; break;
+    case '<=': for (let i = 0; i < n; i++) out[i] = v[i]! <= k ? 1 : 0; break;
+    case '>': for (let i = 0; i < n; i++) out[i] = v[i]! > k ? 1 : 0; break;
+    case '>=': for (let i = 0; i < n; i++) out[i] = v[i]! >= k ? 1 : 0; break;
+    default: throw new Error(`internal: ${op} is not a value comparison`);
+  }
+}
+
+/** A comparison involving a null is null (and not true). */
+function withNulls(out: Uint8Array, nulls: Uint8Array | null): BoolColumn {
+  if (nulls === null) return new BoolColumn(out, null);
+  for (let i = 0; i < out.length; i++) if (nulls[i] === 1) out[i] = 0;
+  return new BoolColumn(out, nulls);
 }

@@ -15,7 +15,7 @@ import { constantEvaluator, type Evaluator } from '../evaluator.js';
 import { columnIndex } from '../relation.js';
 import { arithKernel, arithType, negateKernel, type ArithOp } from './arith.js';
 import { compileCall } from './calls.js';
-import { comparable, compareKernel, type CompareOp } from './compare.js';
+import { comparable, compareKernel, compareToConstant, type CompareOp } from './compare.js';
 import { dynamicToString, mapRows } from './coerce.js';
 import type { CompileEnv } from './env.js';
 import { compileIn } from './in.js';
@@ -186,6 +186,24 @@ function compileBinary(expr: BinaryExpr, env: CompileEnv): Evaluator {
       fail(expr, `cannot compare ${l.type} with ${r.type} using '${op}'`);
     }
     const lc = l.constant?.value, rc = r.constant?.value;
+    if (r.constant !== undefined && l.constant === undefined) {
+      return {
+        type: 'bool', needsWholeInput: l.needsWholeInput,
+        eval: (b) => {
+          const col = l.eval(b);
+          return compareToConstant(cop, col, rc!, false) ?? compareKernel(cop, col, r.eval(b), lc, rc);
+        },
+      };
+    }
+    if (l.constant !== undefined && r.constant === undefined) {
+      return {
+        type: 'bool', needsWholeInput: r.needsWholeInput,
+        eval: (b) => {
+          const col = r.eval(b);
+          return compareToConstant(cop, col, lc!, true) ?? compareKernel(cop, l.eval(b), col, lc, rc);
+        },
+      };
+    }
     return foldIfConstant({
       type: 'bool', needsWholeInput: l.needsWholeInput || r.needsWholeInput,
       eval: (b) => compareKernel(cop, l.eval(b), r.eval(b), lc, rc),
@@ -231,8 +249,8 @@ function compileBetween(expr: BetweenExpr, env: CompileEnv): Evaluator {
     type: 'bool', needsWholeInput: x.needsWholeInput,
     eval: (b) => {
       const xc = x.eval(b);
-      const ge = compareKernel('>=', xc, low.eval(b), undefined, lc);
-      const le = compareKernel('<=', xc, high.eval(b), undefined, hc);
+      const ge = (low.constant !== undefined ? compareToConstant('>=', xc, lc!, false) : undefined) ?? compareKernel('>=', xc, low.eval(b), undefined, lc);
+      const le = (high.constant !== undefined ? compareToConstant('<=', xc, hc!, false) : undefined) ?? compareKernel('<=', xc, high.eval(b), undefined, hc);
       const r = andKernel(ge, le);
       if (!expr.negated) return r;
       const out = new Uint8Array(r.length);
