@@ -130,7 +130,7 @@ type Held = { generator: Generator; kib: number } & (
   | { kind: 'parked'; table: TableName; parked: Parked; spill: SpillFile }
   | { kind: 'segment'; segment: SegmentData });
 
-/** Bytes read back from a spill file at a time (one NDJSON chunk, with room to spare). */
+/** Bytes read back from a spill file at once: a parked NDJSON chunk, with room to spare. */
 const READ_BACK_BYTES = 4 << 20;
 
 /**
