@@ -267,17 +267,26 @@ function within(seg: SegmentEntry, b: Bounds): boolean {
   return true;
 }
 
+/** The rows whose time lies in [from, to): (ms, sub) compared in place, no object per row. */
 function rowsInRange(time: TicksColumn, b: Bounds): Int32Array {
-  const out: number[] = [];
   const { ms, sub, nulls } = time;
-  for (let i = 0; i < ms.length; i++) {
+  const n = ms.length;
+  const fromMs = b.from === undefined ? -Infinity : b.from.ms, fromSub = b.from === undefined ? 0 : b.from.sub;
+  const toMs = b.to === undefined ? Infinity : b.to.ms, toSub = b.to === undefined ? 0 : b.to.sub;
+  const out = new Int32Array(n);
+  let k = 0;
+  for (let i = 0; i < n; i++) {
     if (nulls !== null && nulls[i] === 1) continue;
-    const t = { ms: ms[i]!, sub: sub === null ? 0 : sub[i]! };
-    if (b.from !== undefined && before(t, b.from)) continue;
-    if (b.to !== undefined && !before(t, b.to)) continue;
-    out.push(i);
+    const m = ms[i]!;
+    if (m < fromMs || m > toMs) continue;
+    if (m === fromMs || m === toMs) {
+      const s = sub === null ? 0 : sub[i]!;
+      if (m === fromMs && s < fromSub) continue;
+      if (m === toMs && s >= toSub) continue;
+    }
+    out[k++] = i;
   }
-  return Int32Array.from(out);
+  return out.slice(0, k);
 }
 
 /** Bytes [start, end) of a file, in their own buffer (so the column's sections can be aligned views). */

@@ -58,7 +58,7 @@ export function parsePrefixSpan(text: string, start: number, end: number, max: n
 export function ipv4Mask(prefix: number): number {
   if (prefix <= 0) return 0;
   if (prefix >= 32) return 0xffffffff;
-  return (0xffffffff - (2 ** (32 - prefix) - 1));
+  return (0xffffffff << (32 - prefix)) >>> 0;
 }
 
 /** address & mask(prefix), staying unsigned. */

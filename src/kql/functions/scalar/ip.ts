@@ -77,8 +77,28 @@ function compareIpv6Args(args: Scalar[]): number | null {
   return compareIpv6(a.groups, b.groups, Math.min(a.prefix, b.prefix, extra ?? 128));
 }
 
+/**
+ * Parsed ranges by text. The same few ranges (a rule's CIDR list, a watchlist) are tested
+ * against every distinct address; bounded so that ranges taken from data cannot grow it without
+ * limit.
+ */
+const parsedRanges = new Map<string, Ipv4WithPrefix | null>();
+const PARSED_RANGES_LIMIT = 4096;
+
+function ipv4RangeOf(value: Scalar): Ipv4WithPrefix | null {
+  const text = asText(value);
+  if (text === null) return null;
+  let range = parsedRanges.get(text);
+  if (range === undefined) {
+    range = parseIpv4(text);
+    if (parsedRanges.size >= PARSED_RANGES_LIMIT) parsedRanges.clear();
+    parsedRanges.set(text, range);
+  }
+  return range;
+}
+
 function ipv4IsInRange(address: Ipv4WithPrefix, rangeText: Scalar): boolean | null {
-  const range = ipv4Of(rangeText);
+  const range = ipv4RangeOf(rangeText);
   if (range === null) return null;
   return ipv4InRange(address.address, range.address, range.prefix);
 }
