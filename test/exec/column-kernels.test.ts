@@ -80,3 +80,11 @@ test('strcat of columns and constants formats like the generic path', () => {
     ['z', '<>z', ''],
   ]);
 });
+
+test('strcat of dynamic elements and numbers reads them as tostring() does', () => {
+  const t = table('L:dynamic, R:real', [[['a', 1, 1.5, null, { k: 'v' }], 2.5], [['b'], 3]]);
+  assert.deepEqual(q('T | project s = strcat(L[0], ".", L[1], ".", L[2], L[3], L[4], R)', { T: t })[1], [
+    ['a.1.1.5{"k":"v"}2.5'],
+    ['b..3'],
+  ]);
+});

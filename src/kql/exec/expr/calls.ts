@@ -19,6 +19,7 @@ import { compileScalar, fail, foldIfConstant } from './compile.js';
 import type { CompileEnv } from './env.js';
 import { notKernel } from './logic.js';
 import { SELECTABLE_TYPES, concatStrings, selectColumns } from './select.js';
+import { scalarToString } from '../../functions/text/stringify.js';
 
 export function compileCall(expr: CallExpr, env: CompileEnv): Evaluator {
   const name = expr.name.name;
@@ -199,12 +200,12 @@ function compileFastPath(expr: CallExpr, env: CompileEnv): Evaluator | undefined
     case 'strcat': {
       if (a.length < 2 || a.some((x) => x.kind === 'NamedArg')) return undefined;
       const parts = a.map((x) => compileScalar(x, env));
-      if (!parts.every((p) => p.type === 'string')) return undefined;
       // With one varying part the generic path already evaluates once per distinct value.
       if (parts.filter((p) => p.constant === undefined).length < 2) return undefined;
+      const texts = parts.map((p) => (p.constant !== undefined ? scalarToString(p.constant.value, p.type) : undefined));
       return {
         type: 'string', needsWholeInput: parts.some((p) => p.needsWholeInput),
-        eval: (b) => concatStrings(parts.map((p) => (p.constant !== undefined ? String(p.constant.value ?? '') : p.eval(b) as StringColumn)), b.length),
+        eval: (b) => concatStrings(parts.map((p, i) => texts[i] ?? p.eval(b)), b.length),
       };
     }
     case 'bin': case 'floor': {

@@ -6,6 +6,7 @@ import {
   BoolColumn, DynamicColumn, NumberColumn, StringColumn, TicksColumn, type Column,
 } from '../../data/column.js';
 import type { DynamicValue } from '../../types.js';
+import { scalarToString } from '../../functions/text/stringify.js';
 
 /** The types iff() can select between column-wise when both branches have that type. */
 export const SELECTABLE_TYPES: ReadonlySet<string> = new Set([
@@ -93,10 +94,13 @@ function selectStrings(pick: Uint8Array, a: StringColumn, b: StringColumn): Stri
   return new StringColumn(a.type, codes, dict);
 }
 
-/** One part of a strcat(): a constant text or a string column's evaluation for the batch. */
-export type StrcatPart = string | StringColumn;
+/** One part of a strcat(): a constant's text or the batch's column of an argument. */
+export type StrcatPart = string | Column;
 
-/** strcat() of string parts, row by row, into a dictionary of the distinct results. */
+/**
+ * strcat() row by row into a dictionary of the distinct results. String columns are read through
+ * their dictionaries; other columns convert as tostring() does (scalarToString).
+ */
 export function concatStrings(parts: readonly StrcatPart[], n: number): StringColumn {
   const codes = new Int32Array(n);
   const dict: string[] = [];
@@ -105,7 +109,9 @@ export function concatStrings(parts: readonly StrcatPart[], n: number): StringCo
     let s = '';
     for (let j = 0; j < parts.length; j++) {
       const part = parts[j]!;
-      s += typeof part === 'string' ? part : part.dict[part.codes[i]!]!;
+      if (typeof part === 'string') s += part;
+      else if (part instanceof StringColumn) s += part.dict[part.codes[i]!]!;
+      else s += scalarToString(part.get(i), part.type);
     }
     let code = index.get(s);
     if (code === undefined) {
