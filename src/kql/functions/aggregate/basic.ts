@@ -88,7 +88,9 @@ class SumAggregator implements GroupedAggregator {
   private updateNumbers(ids: Int32Array, col: NumberColumn, pass: Uint8Array | null): void {
     const sums = this.sums, counts = this.counts, v = col.values, nulls = col.nulls, n = ids.length;
     if (nulls === null && pass === null) {
-      for (let r = 0; r < n; r++) { const g = ids[r]!; sums[g]! += v[r]!; counts[g]!++; }
+      // Only avg() divides by the counts; a sum needs just the sums.
+      if (this.average) for (let r = 0; r < n; r++) { const g = ids[r]!; sums[g]! += v[r]!; counts[g]!++; }
+      else for (let r = 0; r < n; r++) sums[ids[r]!]! += v[r]!;
     } else {
       for (let r = 0; r < n; r++) {
         if ((nulls !== null && nulls[r] === 1) || (pass !== null && pass[r] === 0)) continue;
