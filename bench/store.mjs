@@ -140,5 +140,8 @@ console.log(JSON.stringify({
   oneDayTwoColumnsValues: narrow,
   writerRowsPerSecond: Math.round(WROWS / (writerMs / 1000)),
 }, null, 1));
+const verdict = (ok) => (ok ? 'OK' : 'MISSED');
+console.log(`store: ${(bytes / ROWS).toFixed(1)} bytes a row on disk for conn-like data (target < 40) ${verdict(bytes / ROWS < 40)}`);
+console.log(`store: ${ROWS.toLocaleString('en-US')} rows x ${SCHEMA.length} columns loaded into engine columns in ${Math.round(best)} ms (target < 1000 ms) ${verdict(best < 1000)}`);
 if (!process.env.KEEP) fs.rmSync(dir, { recursive: true, force: true }); else console.log(dir);
 fs.rmSync(wdir, { recursive: true, force: true });
