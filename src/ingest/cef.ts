@@ -296,6 +296,8 @@ interface CefColumn {
   key: string;
   hash: number;
   column: CslColumn;
+  /** The column is ReceiptTime, whose text is also the row's time. */
+  isReceipt: boolean;
 }
 
 /** key equals text[start, start + key.length) (a loop: keys are short, and a builtin call costs more). */
@@ -328,7 +330,7 @@ class CefKeyTable {
       const hash = keyHash(key, 0, key.length);
       let i = hash & this.mask;
       while (this.slots[i] !== undefined) i = (i + 1) & this.mask;
-      this.slots[i] = { key, hash, column: cslColumn(column) };
+      this.slots[i] = { key, hash, column: cslColumn(column), isReceipt: column === 'ReceiptTime' };
     }
   }
 
@@ -361,16 +363,36 @@ function hasBackslash(text: string, start: number, end: number): boolean {
   return false;
 }
 
+/**
+ * The previous line's header: a device repeats its header on every line, and text that starts
+ * with the same characters up to and including the seventh unescaped pipe splits into the same
+ * seven fields (the split reads nothing past that pipe), so the split and its strings are reused.
+ */
+const recentHeader: { text: string; header: CefHeader } = {
+  text: '',
+  header: { version: '', vendor: '', product: '', deviceVersion: '', signatureId: '', name: '', severity: '' },
+};
+
 /** A line holding `CEF:` (bare or inside a syslog envelope) -> a CommonSecurityLog row. */
 export function parseCefLine(line: string, ctx: ParseContext, envelope?: SyslogEnvelope): ParseOutcome {
   const cefAt = line.indexOf('CEF:');
   if (cefAt < 0) return { error: 'not CEF: no "CEF:" in the line' };
   const env = envelope ?? (cefAt > 0 ? parseSyslogEnvelope(line, ctx.ingestTime) : undefined);
-  const parsed = parseCefHeader(line, cefAt + 4);
-  if (parsed === undefined) {
-    return { error: `CEF header incomplete: expected 7 '|'-separated fields after "CEF:" at column ${cefAt + 1}` };
+  let header: CefHeader;
+  let extensionStart: number;
+  if (recentHeader.text !== '' && line.startsWith(recentHeader.text, cefAt + 4)) {
+    header = recentHeader.header;
+    extensionStart = cefAt + 4 + recentHeader.text.length;
+  } else {
+    const parsed = parseCefHeader(line, cefAt + 4);
+    if (parsed === undefined) {
+      return { error: `CEF header incomplete: expected 7 '|'-separated fields after "CEF:" at column ${cefAt + 1}` };
+    }
+    header = parsed.header;
+    extensionStart = parsed.extensionStart;
+    recentHeader.text = line.slice(cefAt + 4, extensionStart);
+    recentHeader.header = header;
   }
-  const { header, extensionStart } = parsed;
   const b = new CslRowBuilder(ctx);
   b.putText(HEADER_COLUMNS.vendor, header.vendor);
   b.putText(HEADER_COLUMNS.product, header.product);
@@ -390,11 +412,11 @@ export function parseCefLine(line: string, ctx: ParseContext, envelope?: SyslogE
     }
     // An empty value leaves its column unset (and is not a bad field).
     if (valueStart === valueEnd) continue;
-    const { key, column } = target;
+    const column = target.column;
     const type = column.type;
     if (type === 'string') {
       const value = unescapeExtensionValue(line.slice(valueStart, valueEnd));
-      if (column.name === 'ReceiptTime') {
+      if (target.isReceipt) {
         const t = parseCefTimestamp(value, ctx.ingestTime);
         if (t !== undefined) receipt = t;
         else ctx.badField('TimeGenerated', value);
@@ -409,7 +431,7 @@ export function parseCefLine(line: string, ctx: ParseContext, envelope?: SyslogE
       : type === 'real' ? realAt(line, valueStart, valueEnd)
       : undefined;
     if (number !== undefined) b.put(column.id, number);
-    else b.setText(column, unescapeExtensionValue(line.slice(valueStart, valueEnd)), key);
+    else b.setText(column, unescapeExtensionValue(line.slice(valueStart, valueEnd)), target.key);
   }
   if (env !== undefined && env.hostname !== undefined) b.putText(HEADER_COLUMNS.computer, env.hostname);
   return b.outcome(receipt ?? env?.timestamp ?? ctx.ingestTime);

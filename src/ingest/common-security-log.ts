@@ -50,6 +50,8 @@ class Scratch implements RowFields {
   readonly position = new Int32Array(256);
   readonly stamp = new Uint32Array(256);
   generation = 0;
+  /** The outcome that hands this scratch over as fields: made once, as the fields it carries are this scratch's. */
+  deferredOutcome: ParseOutcome | undefined = undefined;
 
   reset(): void {
     this.count = 0;
@@ -177,7 +179,7 @@ export class CslRowBuilder {
    */
   outcome(timeGenerated: bigint): ParseOutcome {
     const scratch = this.complete(timeGenerated);
-    if (this.ctx.deferRows === true) return { table: COMMON_SECURITY_LOG, row: DEFERRED_ROW, fields: scratch };
+    if (this.ctx.deferRows === true) return scratch.deferredOutcome ??= { table: COMMON_SECURITY_LOG, row: DEFERRED_ROW, fields: scratch };
     return { table: COMMON_SECURITY_LOG, row: ROW_SHAPES.make(scratch.ids, scratch.values, scratch.count) };
   }
 

@@ -11,7 +11,7 @@
 // writes to Syslog.Facility and Syslog.SeverityLevel (Sentinel samples: `warn`, `err`).
 
 import { parseDatetimeString } from '../kql/values/datetime.js';
-import { parseBsdTimestamp, toInt } from './convert.js';
+import { intAt, parseBsdTimestamp, toInt } from './convert.js';
 import type { ParseContext, ParseOutcome, Row } from './record.js';
 
 export const FACILITY_NAMES: readonly string[] = [
@@ -33,13 +33,16 @@ export interface SyslogEnvelope {
   message: string;
 }
 
-function parsePri(line: string): { pri: number; end: number } | undefined {
-  if (line.charCodeAt(0) !== 60 /* < */) return undefined;
-  const close = line.indexOf('>', 1);
-  if (close < 2 || close > 4) return undefined;
-  const pri = toInt(line.slice(1, close));
-  if (pri === undefined || pri < 0 || pri > 191) return undefined;
-  return { pri, end: close + 1 };
+/** The PRI value of `<PRI>` at the line's start (its `>` is at index priClose), or -1 when there is none. */
+function parsePri(line: string, priClose: number): number {
+  if (priClose < 2 || priClose > 4) return -1;
+  const pri = intAt(line, 1, priClose);
+  return pri === undefined || pri < 0 || pri > 191 ? -1 : pri;
+}
+
+/** Where `<PRI>` closes, when the line starts with `<` (else -1). */
+function priCloseOf(line: string): number {
+  return line.charCodeAt(0) === 60 /* < */ ? line.indexOf('>', 1) : -1;
 }
 
 function nextToken(s: string, start: number): { token: string; end: number } {
@@ -104,16 +107,33 @@ const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d
 const TAG = /^([^\s[\]:]{1,64})(?:\[([^\]]*)\])?:(?: |$)/;
 
 /**
+ * TAG.test(line.slice(pos, pos + 70)), skipping the regex when it cannot match: the tag's name
+ * holds no space, `[` or `:`, and one of `[` or `:` follows it, so the word at pos
+ * (line[pos, tokenEnd), up to the next space) must contain one of them.
+ */
+function mayBeTag(line: string, pos: number, tokenEnd: number): boolean {
+  for (let i = pos; i < tokenEnd; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 58 /* : */ || c === 91 /* [ */) return TAG.test(line.slice(pos, pos + 70));
+  }
+  return false;
+}
+
+/**
  * Splits a syslog line into its envelope. Lines with no recognisable header come back as
  * `bare` with the whole line (after any PRI) as the message; the caller decides what that is.
  */
 export function parseSyslogEnvelope(line: string, reference: bigint): SyslogEnvelope {
-  const priPart = parsePri(line);
+  const priClose = priCloseOf(line);
+  const pri = priClose < 0 ? -1 : parsePri(line, priClose);
   let pos = 0;
-  if (priPart !== undefined) {
-    const env = parse5424(line, priPart.pri, priPart.end);
-    if (env !== undefined) return env;
-    pos = priPart.end;
+  if (pri >= 0) {
+    // An RFC 5424 header starts with its VERSION, 1, and a space.
+    if (line.charCodeAt(priClose + 1) === 49 && line.charCodeAt(priClose + 2) === 32) {
+      const env = parse5424(line, pri, priClose + 1);
+      if (env !== undefined) return env;
+    }
+    pos = priClose + 1;
   }
   while (line.charCodeAt(pos) === 32) pos++;
   let timestamp: bigint | undefined;
@@ -133,20 +153,21 @@ export function parseSyslogEnvelope(line: string, reference: bigint): SyslogEnve
   }
   if (timestamp === undefined) {
     const env: SyslogEnvelope = { kind: 'bare', message: line.slice(pos) };
-    if (priPart !== undefined) env.pri = priPart.pri;
+    if (pri >= 0) env.pri = pri;
     return env;
   }
   // Some devices end the timestamp with a colon (`Oct 10 12:34:56: %ASA-...`).
   if (line[pos] === ':') pos++;
   while (line.charCodeAt(pos) === 32) pos++;
   const env: SyslogEnvelope = { kind: 'rfc3164', timestamp, message: '' };
-  if (priPart !== undefined) env.pri = priPart.pri;
+  if (pri >= 0) env.pri = pri;
   // HOSTNAME, unless the next word is already the tag or the message (`%ASA-...`, `CEF:0|`).
-  const first = nextToken(line, pos);
-  const looksLikeMessage = first.token.startsWith('%') || first.token.startsWith('CEF:') || TAG.test(line.slice(pos, pos + 70));
-  if (!looksLikeMessage && first.token !== '') {
-    env.hostname = first.token;
-    pos = first.end + 1;
+  let tokenEnd = line.indexOf(' ', pos);
+  if (tokenEnd < 0) tokenEnd = line.length;
+  const looksLikeMessage = line.charCodeAt(pos) === 37 /* % */ || line.startsWith('CEF:', pos) || mayBeTag(line, pos, tokenEnd);
+  if (!looksLikeMessage && tokenEnd > pos) {
+    env.hostname = line.slice(pos, tokenEnd);
+    pos = tokenEnd + 1;
   }
   const rest = line.slice(Math.min(pos, line.length));
   // A tag found in front of `CEF:` or `%ASA-...` would be dropped below anyway: skip the regex.
