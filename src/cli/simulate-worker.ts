@@ -2,17 +2,18 @@
 // at a time, while the main thread writes what the threads produce in day order. Days do not
 // depend on each other (src/sim/simulate.ts), so several threads generate in parallel and the
 // output is the same whatever their number. NDJSON chunks and store segments are posted with
-// their buffers moved, not copied. Each thread also gets a large young generation
+// their buffers moved, not copied; segments are encoded here, not on the writing thread. Each thread also gets a large young generation
 // (resourceLimits), which cuts garbage collection time without asking users for node flags.
 
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { TableSchema } from '../kql/types.js';
-import { ColumnarSink, type SegmentData } from '../sim/columnar-sink.js';
+import { ColumnarSink } from '../sim/columnar-sink.js';
 import { TableOutput } from '../sim/output.js';
 import type { TableName, TelemetrySink } from '../sim/rows.js';
 import { FLOW_LIMIT, FLOW_WRITTEN, segmentBuffers, transferKib } from '../sim/segment-transfer.js';
 import { Simulation, type DayResult, type SimulationOptions } from '../sim/simulate.js';
 import { TeeSink } from '../sim/tee-sink.js';
+import { encodeSegment, type EncodedSegment } from '../store/bulk-writer.js';
 
 export interface WorkerRequest {
   options: Omit<SimulationOptions, 'onProgress'>;
@@ -37,7 +38,7 @@ export type WorkerCommand = { kind: 'generate'; day: number } | { kind: 'stop' }
 export type WorkerMessage =
   | { kind: 'progress'; day: number; hours: number }
   | { kind: 'chunk'; day: number; table: TableName; bytes: Uint8Array }
-  | { kind: 'segment'; day: number; segment: SegmentData }
+  | { kind: 'segment'; day: number; segment: EncodedSegment }
   | { kind: 'day'; result: DayResult }
   | { kind: 'error'; message: string };
 
@@ -68,7 +69,12 @@ function start(request: WorkerRequest, port: NonNullable<typeof parentPort>): vo
     : undefined;
   const columnar = request.storeSchemas === undefined ? undefined : new ColumnarSink({
     schemas: request.storeSchemas,
-    onSegment: (segment) => post({ kind: 'segment', day, segment }, segmentBuffers(segment)),
+    // Encoded here, in parallel with the other generator threads; the column arrays then go back to the sink.
+    onSegment: (segment) => {
+      const encoded = encodeSegment(segment);
+      post({ kind: 'segment', day, segment: encoded }, segmentBuffers(encoded));
+    },
+    reuseArrays: true,
   });
   const sink: TelemetrySink = files !== undefined && columnar !== undefined ? new TeeSink(files, columnar) : (files ?? columnar)!;
   const simulation = new Simulation(request.options);

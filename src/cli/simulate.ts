@@ -9,12 +9,11 @@ import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { loadSchemaCatalog } from '../io/schemas.js';
 import type { TableSchema } from '../kql/types.js';
 import { fileWriter, type ChunkWriter } from '../sim/output.js';
-import type { SegmentData } from '../sim/columnar-sink.js';
 import { DayOrder } from '../sim/day-order.js';
 import { TABLES, type TableName } from '../sim/rows.js';
 import { SpillFile, type Parked } from '../sim/spill-file.js';
-import { FLOW_LIMIT, FLOW_WRITTEN, IN_FLIGHT_KIB, reviveSegment, transferKib } from '../sim/segment-transfer.js';
-import { BulkStoreWriter } from '../store/bulk-writer.js';
+import { FLOW_LIMIT, FLOW_WRITTEN, IN_FLIGHT_KIB, transferKib } from '../sim/segment-transfer.js';
+import { BulkStoreWriter, type EncodedSegment } from '../store/bulk-writer.js';
 import { parseCommandArgs, positiveNumberOption, stringOption, UsageError } from './args.js';
 import { EXIT_ERROR, EXIT_OK, type CliIO } from './main.js';
 import { scenarioNames } from '../sim/scenarios.js';
@@ -120,7 +119,7 @@ interface Generator {
 
 interface DayOutput {
   chunk: (table: TableName, bytes: Uint8Array) => void;
-  segment: (segment: SegmentData) => void;
+  segment: (segment: EncodedSegment) => void;
   /** Hours generated so far (all threads) and rows of the finished days. */
   progress: (hours: number, rows: number) => void;
 }
@@ -128,7 +127,7 @@ interface DayOutput {
 type Held = { generator: Generator; kib: number } & (
   | { kind: 'chunk'; table: TableName; bytes: Uint8Array }
   | { kind: 'parked'; table: TableName; parked: Parked; spill: SpillFile }
-  | { kind: 'segment'; segment: SegmentData });
+  | { kind: 'segment'; segment: EncodedSegment });
 
 /** Bytes read back from a spill file at once: a parked NDJSON chunk, with room to spare. */
 const READ_BACK_BYTES = 4 << 20;
@@ -354,7 +353,7 @@ export async function simulateCommand(argv: string[], io: CliIO, isTTY = process
   try {
     outcome = await generateDays(simulation, threads, request, {
       chunk: (table, bytes) => files!.write(table, bytes),
-      segment: (segment) => store!.add(reviveSegment(segment)),
+      segment: (segment) => store!.addEncoded(segment),
       progress: (hours, rows) => {
         if (isTTY) io.stderr(`\r${progressBar(hours, simulation.totalHours, rows, (Date.now() - started) / 1000)}\x1b[K`);
       },

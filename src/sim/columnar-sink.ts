@@ -9,6 +9,7 @@ import {
   TABLES, type CiscoAsaRow, type DnsRow, type FieldList, type Initiating, type NetworkRow, type PaloAltoRow, type TableName,
   type TelemetrySink, type VmConnectionRow,
 } from './rows.js';
+import { ArrayPool } from './array-pool.js';
 import { StringTable } from './string-table.js';
 import { MS_PER_DAY } from './time.js';
 
@@ -25,8 +26,13 @@ export interface SegmentData {
 export interface ColumnarSinkOptions {
   /** Every table's full schema (column types); columns the simulator writes must be in it. */
   schemas: Record<TableName, TableSchema>;
-  /** Receives each finished segment; the sink keeps no reference to it. */
+  /**
+   * Receives each finished segment; the sink keeps no reference to it, unless `reuseArrays`
+   * is set: then the segment's arrays are filled again after onSegment returns, so it must
+   * have consumed them (encoded or copied) by then.
+   */
   onSegment: (segment: SegmentData) => void;
+  reuseArrays?: boolean;
   /** Rows per segment (default 262,144, the store writer's default). */
   segmentRows?: number;
   /**
@@ -40,9 +46,17 @@ export interface ColumnarSinkOptions {
 const INITIAL_CAPACITY = 16_384;
 const LATE_CAPACITY = 1024;
 
+/** Where a buffer's builders get their arrays, and the most rows a buffer holds. */
+interface Arrays {
+  pool: ArrayPool;
+  maxRows: number;
+}
+
 /** One column being filled; rows it is not given are null (empty for strings). */
 abstract class Builder {
   length = 0;
+  /** Gives the builder's arrays back to the pool (the finished column is no longer used). */
+  abstract release(pool: ArrayPool): void;
   /** Appends nulls up to `row`, so every builder of a buffer can be finished at its row count. */
   protected pad(row: number): void {
     while (this.length < row) this.pushNull();
@@ -80,7 +94,7 @@ class StringBuilder extends Builder {
   /** Without symbols (columns of unique values such as Message): the dictionary's own index. */
   private readonly index: Map<string, number> | null;
   /** With symbols: symbol -> dictionary code + 1 (0: not in this dictionary yet). */
-  private codeOfSymbol = new Int32Array(64);
+  private codeOfSymbol: Int32Array;
   // Consecutive rows often repeat a value (same host, same server): skip the lookup.
   private lastValue = '';
   private lastCode = 0;
@@ -88,9 +102,11 @@ class StringBuilder extends Builder {
    * `symbols` null: the column's own index, or with `unique` no index at all (every value is
    * new, such as syslog text carrying a session number: a lookup would only miss).
    */
-  constructor(private readonly type: 'string' | 'guid', private readonly symbols: Symbols | null, capacity: number, private readonly unique = false) {
+  constructor(private readonly type: 'string' | 'guid', private readonly symbols: Symbols | null, private readonly arrays: Arrays,
+    capacity: number, private readonly unique = false) {
     super();
-    this.codes = new Int32Array(capacity);
+    this.codes = arrays.pool.take(Int32Array, capacity);
+    this.codeOfSymbol = arrays.pool.take(Int32Array, 64);
     this.index = symbols === null && !unique ? new Map([['', 0]]) : null;
     this.codeOfSymbol[0] = 1;
   }
@@ -124,8 +140,11 @@ class StringBuilder extends Builder {
     }
     const symbol = this.symbols.of(value);
     if (symbol >= this.codeOfSymbol.length) {
-      const bigger = new Int32Array(Math.max(symbol + 1, this.codeOfSymbol.length * 2));
+      let size = this.codeOfSymbol.length * 2;
+      while (size <= symbol) size *= 2;
+      const bigger = this.arrays.pool.take(Int32Array, size);
       bigger.set(this.codeOfSymbol);
+      this.arrays.pool.give(this.codeOfSymbol);
       this.codeOfSymbol = bigger;
     }
     const known = this.codeOfSymbol[symbol]!;
@@ -138,18 +157,18 @@ class StringBuilder extends Builder {
 
   addCode(row: number, code: number): void {
     if (this.length < row) this.pad(row);
-    if (this.length === this.codes.length) this.codes = grow(this.codes);
+    if (this.length === this.codes.length) this.codes = grow(this.codes, this.arrays);
     this.codes[this.length++] = code;
   }
 
   pushNull(): void {
-    if (this.length === this.codes.length) this.codes = grow(this.codes);
+    if (this.length === this.codes.length) this.codes = grow(this.codes, this.arrays);
     this.codes[this.length++] = 0;
   }
 
   /** Empty strings are code 0, and the array is zero past `length` (fresh or grown): no writes needed. */
   protected override pad(row: number): void {
-    while (this.codes.length < row) this.codes = grow(this.codes);
+    while (this.codes.length < row) this.codes = grow(this.codes, this.arrays);
     this.length = row;
   }
 
@@ -158,12 +177,17 @@ class StringBuilder extends Builder {
     this.pad(rows);
     return new StringColumn(this.type, this.codes.subarray(0, rows), this.dict);
   }
+
+  release(pool: ArrayPool): void {
+    pool.give(this.codes);
+    pool.give(this.codeOfSymbol);
+  }
 }
 
 /** Numbers in a typed array with a null map allocated on the first null: numbers and times share it. */
 abstract class NullableValuesBuilder extends Builder {
   protected nulls: Uint8Array | null = null;
-  constructor(protected values: Float64Array | Int32Array) {
+  constructor(protected values: Float64Array | Int32Array, private readonly arrays: Arrays) {
     super();
   }
 
@@ -175,19 +199,19 @@ abstract class NullableValuesBuilder extends Builder {
 
   pushNull(): void {
     if (this.length === this.values.length) this.resize();
-    this.nulls ??= new Uint8Array(this.values.length);
+    this.nulls ??= this.arrays.pool.take(Uint8Array, this.values.length);
     this.nulls[this.length++] = 1;
   }
 
   private resize(): void {
-    this.values = grow(this.values);
-    if (this.nulls !== null) this.nulls = grow(this.nulls);
+    this.values = grow(this.values, this.arrays);
+    if (this.nulls !== null) this.nulls = grow(this.nulls, this.arrays);
   }
 
   protected override pad(row: number): void {
     if (row <= this.length) return;
     while (this.values.length < row) this.resize();
-    this.nulls ??= new Uint8Array(this.values.length);
+    this.nulls ??= this.arrays.pool.take(Uint8Array, this.values.length);
     this.nulls.fill(1, this.length, row);
     this.length = row;
   }
@@ -196,11 +220,16 @@ abstract class NullableValuesBuilder extends Builder {
     this.pad(rows);
     return { values: this.values.subarray(0, rows), nulls: this.nulls === null ? null : this.nulls.subarray(0, rows) };
   }
+
+  release(pool: ArrayPool): void {
+    pool.give(this.values);
+    if (this.nulls !== null) pool.give(this.nulls);
+  }
 }
 
 class NumberBuilder extends NullableValuesBuilder {
-  constructor(private readonly type: 'int' | 'long' | 'real' | 'decimal', capacity: number) {
-    super(type === 'int' ? new Int32Array(capacity) : new Float64Array(capacity));
+  constructor(private readonly type: 'int' | 'long' | 'real' | 'decimal', arrays: Arrays, capacity: number) {
+    super(type === 'int' ? arrays.pool.take(Int32Array, capacity) : arrays.pool.take(Float64Array, capacity), arrays);
   }
 
   add(row: number, value: number): void {
@@ -214,8 +243,8 @@ class NumberBuilder extends NullableValuesBuilder {
 }
 
 class TimeBuilder extends NullableValuesBuilder {
-  constructor(capacity: number) {
-    super(new Float64Array(capacity));
+  constructor(arrays: Arrays, capacity: number) {
+    super(arrays.pool.take(Float64Array, capacity), arrays);
   }
 
   add(row: number, ms: number): void {
@@ -240,6 +269,7 @@ abstract class PlainValuesBuilder<T> extends Builder {
     this.values.push(null);
     this.length++;
   }
+  release(): void {}
 }
 
 class DynamicBuilder extends PlainValuesBuilder<DynamicValue> {
@@ -257,19 +287,22 @@ class BoolBuilder extends PlainValuesBuilder<boolean> {
   }
 }
 
-function grow<T extends Int32Array | Float64Array | Uint8Array>(a: T): T {
-  const bigger = new (a.constructor as { new(n: number): T })(a.length * 2);
+/** A row array twice as long, but never longer than a buffer's rows need (they are cut at maxRows). */
+function grow<T extends Int32Array | Float64Array | Uint8Array>(a: T, arrays: Arrays): T {
+  const length = a.length < arrays.maxRows ? Math.min(a.length * 2, arrays.maxRows) : a.length * 2;
+  const bigger = arrays.pool.take(a.constructor as unknown as { new(n: number): T; new(buffer: ArrayBuffer): T; readonly BYTES_PER_ELEMENT: number }, length);
   bigger.set(a);
+  arrays.pool.give(a);
   return bigger;
 }
 
 type AnyBuilder = StringBuilder | NumberBuilder | TimeBuilder | DynamicBuilder | BoolBuilder;
 
-function newBuilder(type: ScalarType, symbols: Symbols | null, capacity: number, unique: boolean): AnyBuilder {
+function newBuilder(type: ScalarType, symbols: Symbols | null, arrays: Arrays, capacity: number, unique: boolean): AnyBuilder {
   switch (type) {
-    case 'string': case 'guid': return new StringBuilder(type, symbols, capacity, unique);
-    case 'int': case 'long': case 'real': case 'decimal': return new NumberBuilder(type, capacity);
-    case 'datetime': return new TimeBuilder(capacity);
+    case 'string': case 'guid': return new StringBuilder(type, symbols, arrays, capacity, unique);
+    case 'int': case 'long': case 'real': case 'decimal': return new NumberBuilder(type, arrays, capacity);
+    case 'datetime': return new TimeBuilder(arrays, capacity);
     case 'dynamic': return new DynamicBuilder();
     case 'bool': return new BoolBuilder();
     case 'timespan': break;
@@ -335,7 +368,7 @@ class DayBuffer {
   readonly initiatingCodes: (Int32Array | undefined)[] = [];
   readonly vmProcessCodes: (Int32Array | undefined)[] = [];
   constructor(readonly dayStart: number, private readonly types: ReadonlyMap<string, ScalarType>, private readonly table: TableName,
-    private readonly symbols: Symbols | null, private readonly capacity: number, readonly late: boolean) {}
+    private readonly symbols: Symbols | null, private readonly arrays: Arrays, private readonly capacity: number, readonly late: boolean) {}
 
   column(name: string): AnyBuilder {
     let b = this.columns.get(name);
@@ -343,7 +376,7 @@ class DayBuffer {
       const type = this.types.get(name);
       if (type === undefined) throw new Error(`internal: the ${this.table} schema has no column '${name}'`);
       const unique = UNIQUE_VALUE_COLUMNS.has(name);
-      this.columns.set(name, (b = newBuilder(type, unique ? null : this.symbols, this.capacity, unique)));
+      this.columns.set(name, (b = newBuilder(type, unique ? null : this.symbols, this.arrays, this.capacity, unique)));
     }
     return b;
   }
@@ -373,6 +406,7 @@ export class ColumnarSink implements TelemetrySink {
   private readonly segmentRows: number;
   private readonly written: Record<TableName, boolean>;
   private readonly symbols = new Symbols();
+  private readonly arrays: Arrays;
   private readonly lastBufferRows: Record<TableName, number>;
   /** What finishBefore was last given: buffers of days before it are late rows. */
   private cutBefore = Number.NEGATIVE_INFINITY;
@@ -381,6 +415,7 @@ export class ColumnarSink implements TelemetrySink {
 
   constructor(private readonly options: ColumnarSinkOptions) {
     this.segmentRows = options.segmentRows ?? 262_144;
+    this.arrays = { pool: new ArrayPool(), maxRows: this.segmentRows };
     const written = options.tables ?? TABLES;
     this.written = Object.fromEntries(TABLES.map((t) => [t, written.includes(t)])) as Record<TableName, boolean>;
     this.buffers = Object.fromEntries(TABLES.map((t) => [t, new Map()])) as Record<TableName, Map<number, DayBuffer>>;
@@ -401,8 +436,9 @@ export class ColumnarSink implements TelemetrySink {
       // A day looks like the one before it: sizing the arrays after it spares most regrowing.
       // Late rows of a day already cut (a long flow's end) start a small buffer.
       const late = dayStart + MS_PER_DAY <= this.cutBefore || dayStart >= this.horizon;
-      const capacity = late ? LATE_CAPACITY : Math.min(this.segmentRows, Math.max(INITIAL_CAPACITY, this.lastBufferRows[table]));
-      days.set(dayStart, (buf = new DayBuffer(dayStart, this.types[table], table, FIELD_LIST_TABLES.has(table) ? null : this.symbols, capacity, late)));
+      // Powers of two, so that pooled arrays fit later buffers.
+      const capacity = late ? LATE_CAPACITY : Math.min(this.segmentRows, powerOfTwoAtLeast(Math.max(INITIAL_CAPACITY, this.lastBufferRows[table])));
+      days.set(dayStart, (buf = new DayBuffer(dayStart, this.types[table], table, FIELD_LIST_TABLES.has(table) ? null : this.symbols, this.arrays, capacity, late)));
     }
     return buf;
   }
@@ -560,10 +596,17 @@ export class ColumnarSink implements TelemetrySink {
     this.options.onSegment({
       table, day: new Date(buf.dayStart).toISOString().slice(0, 10), rows: buf.rows, minMs: Math.floor(buf.minMs), maxMs: Math.floor(buf.maxMs), columns,
     });
+    if (this.options.reuseArrays === true) for (const b of buf.columns.values()) b.release(this.arrays.pool);
   }
 }
 
 const code = (b: AnyBuilder, v: string): number => (b as StringBuilder).code(v);
+
+function powerOfTwoAtLeast(n: number): number {
+  let p = 1;
+  while (p < n) p *= 2;
+  return p;
+}
 
 /** Offsets (from the first initiating column) of its string columns, and of its two numbers. */
 const INITIATING_STRINGS = [0, 1, 2, 3, 4, 6, 8, 9, 10, 11, 12, 13];

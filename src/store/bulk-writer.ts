@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Column } from '../kql/data/column.js';
-import type { TableSchema } from '../kql/types.js';
+import type { ColumnSchema, TableSchema } from '../kql/types.js';
 import { encodeColumn } from './column-file.js';
 import { acquireLock } from './files.js';
 import { readManifest, sourceKey, writeManifest, type Manifest, type SourceEntry } from './manifest.js';
@@ -22,6 +22,33 @@ export interface BulkSegment {
   minMs: number;
   maxMs: number;
   columns: readonly { name: string; column: Column }[];
+}
+
+/**
+ * A segment whose columns are already in their `.col` encoding, so that the thread that
+ * produced the columns can encode them (in parallel with others) and hand over only bytes.
+ */
+export interface EncodedSegment {
+  table: string;
+  day: string;
+  rows: number;
+  minMs: number;
+  maxMs: number;
+  columns: ColumnSchema[];
+  /** Each column's `encodeColumn` bytes, in `columns`' order. */
+  encoded: Uint8Array[];
+}
+
+/** Encodes a segment's columns (checking that each holds the segment's rows). */
+export function encodeSegment(segment: BulkSegment): EncodedSegment {
+  const encoded = segment.columns.map(({ name, column }) => {
+    if (column.length !== segment.rows) throw new Error(`internal: ${segment.table}.${name} has ${column.length} rows, the segment ${segment.rows}`);
+    return encodeColumn(column);
+  });
+  return {
+    table: segment.table, day: segment.day, rows: segment.rows, minMs: segment.minMs, maxMs: segment.maxMs,
+    columns: segment.columns.map(({ name, column }) => ({ name, type: column.type })), encoded,
+  };
 }
 
 /** What the committed rows came from: recorded like an ingested file, so the same source is not added twice. */
@@ -89,22 +116,23 @@ export class BulkStoreWriter {
 
   /** Writes a segment (durable, renamed into place); it becomes visible at commit(). */
   add(segment: BulkSegment): void {
+    this.addEncoded(encodeSegment(segment));
+  }
+
+  /** Writes a segment encoded by encodeSegment (possibly on another thread). */
+  addEncoded(segment: EncodedSegment): void {
     if (this.done) throw new Error('internal: the bulk writer is closed');
     const entry = this.working.tables[segment.table];
     if (entry === undefined) throw new Error(`internal: table ${segment.table} was not declared`);
+    if (segment.encoded.length !== segment.columns.length) throw new Error(`internal: ${segment.table} segment has ${segment.columns.length} columns and ${segment.encoded.length} encodings`);
     const id = `${Date.now().toString(36)}-${process.pid.toString(36)}-${crypto.randomBytes(4).toString('hex')}`;
-    const encoded = segment.columns.map(({ name, column }) => {
-      if (column.length !== segment.rows) throw new Error(`internal: ${segment.table}.${name} has ${column.length} rows, the segment ${segment.rows}`);
-      return encodeColumn(column);
-    });
     const seg = this.segmentWrites.write({
       table: segment.table, id, day: segment.day, rows: segment.rows, minMs: segment.minMs, maxMs: segment.maxMs,
-      ingestedAt: this.ingestedAt, columns: segment.columns.map(({ name, column }) => ({ name, type: column.type })),
-    }, encoded);
-    const bytes = seg.bytes;
+      ingestedAt: this.ingestedAt, columns: segment.columns,
+    }, segment.encoded);
     entry.segments.push(seg);
     this.rows += segment.rows;
-    this.bytes += bytes;
+    this.bytes += seg.bytes;
     this.segments++;
   }
 
