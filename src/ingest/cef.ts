@@ -162,8 +162,14 @@ export function parseCefHeader(text: string, start: number): { header: CefHeader
   return { header: { version, vendor, product, deviceVersion, signatureId, name, severity }, extensionStart: pos };
 }
 
+/** 1 for the characters a key is made of: letters, digits, `_ . - [ ]`. */
+const KEY_CHARS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  KEY_CHARS[c] = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45 || c === 91 || c === 93 ? 1 : 0;
+}
+
 function isKeyChar(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45 || c === 91 || c === 93;
+  return c < 128 && KEY_CHARS[c] === 1;
 }
 
 function unescapeExtensionValue(raw: string): string {

@@ -223,7 +223,7 @@ let referenceLimit = 0n;
  * The grammar is /^([A-Z][a-z]{2}) {1,2}(\d{1,2})(?: (\d{4}))? (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?/,
  * matched by hand: it runs on nearly every syslog line.
  */
-export function parseBsdTimestamp(s: string, start: number, reference: bigint): { ticks: bigint; end: number } | undefined {
+export function parseBsdTimestamp(s: string, start: number, reference: bigint): Readonly<{ ticks: bigint; end: number }> | undefined {
   // Lines of a burst repeat the previous line's timestamp text: the same characters, not
   // followed by fraction digits the remembered match did not have, parse to the same ticks.
   // Two are remembered: a CEF line has its syslog header's timestamp and its `rt`.
@@ -232,19 +232,20 @@ export function parseBsdTimestamp(s: string, start: number, reference: bigint): 
     if (reference !== last.reference || !s.startsWith(last.text, start)) continue;
     const after = start + last.text.length;
     const more = last.hasFraction ? isDigit(s.charCodeAt(after)) : s.charCodeAt(after) === 46 && isDigit(s.charCodeAt(after + 1));
-    if (!more) return { ticks: last.ticks, end: after };
+    // The answer for a repeat at the same place is the remembered one (read-only, so shared).
+    if (!more) return last.result.end === after ? last.result : { ticks: last.ticks, end: after };
   }
   const parsed = parseBsdTimestampText(s, start, reference);
   if (parsed !== undefined) {
     const text = s.slice(start, parsed.end);
-    recentBsd[nextBsd] = { text, reference, ticks: parsed.ticks, hasFraction: text.indexOf('.') >= 0 };
+    recentBsd[nextBsd] = { text, reference, ticks: parsed.ticks, hasFraction: text.indexOf('.') >= 0, result: parsed };
     nextBsd = (nextBsd + 1) % 2;
   }
   return parsed;
 }
 
 /** The last two timestamps parseBsdTimestamp matched: text, reference time and result. */
-const recentBsd: { text: string; reference: bigint; ticks: bigint; hasFraction: boolean }[] = [];
+const recentBsd: { text: string; reference: bigint; ticks: bigint; hasFraction: boolean; result: Readonly<{ ticks: bigint; end: number }> }[] = [];
 let nextBsd = 0;
 
 function parseBsdTimestampText(s: string, start: number, reference: bigint): { ticks: bigint; end: number } | undefined {

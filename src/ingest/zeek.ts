@@ -26,7 +26,7 @@ import {
   intAt, longAt, realAt, ticksFromUnixSecondsAt, ticksFromUnixSecondsNumber, ticksFromUnixSecondsText, toInt, toLong, toReal,
 } from './convert.js';
 import { parseDatetimeString } from '../kql/values/datetime.js';
-import { DEFERRED_ROW, type ParseContext, type ParseOutcome, type Row } from './record.js';
+import { DEFERRED_ROW, type ParseContext, type ParseOutcome, type Row, type RowFields } from './record.js';
 import { RowShapes } from './row-shapes.js';
 
 export function zeekTableName(path: string): string {
@@ -152,6 +152,12 @@ function elementConverter(zeekType: string): (text: string) => unknown {
 }
 
 /** How a TSV field becomes a value; read in place (no slice) when the line has no escapes. */
+/**
+ * An empty set or vector handed over as a field value: fields are only read, and are read before
+ * the next record, so one frozen array serves every row (a stray write fails loudly).
+ */
+const EMPTY_SET: unknown[] = Object.freeze([]) as unknown as unknown[];
+
 const enum FieldKind { Time, Interval, Long, Int, Real, Bool, Text, Container }
 
 function fieldKind(zeekType: string, container: boolean): FieldKind {
@@ -196,6 +202,8 @@ export class ZeekTsvReader {
   private readonly values: unknown[] = [];
   /** The scratch as RowFields, for ParseContext.deferRows; undefined when field names repeat. */
   private fieldsView: { names: readonly string[]; ids: number[]; values: unknown[]; count: number } | undefined;
+  /** The outcome that hands fieldsView over: one object, as the view it carries is one. */
+  private deferredOutcome: { table: string; row: Row; fields: RowFields } | undefined;
 
   constructor(fileName: string, private readonly onSchema: (table: string, schema: TableSchema) => void) {
     this.path = zeekPathFromFileName(fileName);
@@ -262,6 +270,7 @@ export class ZeekTsvReader {
     // Two fields with one column name (`a.b` and `a_b`) make one key of a row object: only rows
     // made as objects merge them the way assignment does.
     this.fieldsView = new Set(names).size === names.length ? { names, ids: this.ids, values: this.values, count: 0 } : undefined;
+    this.deferredOutcome = this.fieldsView === undefined ? undefined : { table: this.table, row: DEFERRED_ROW, fields: this.fieldsView };
     return plan;
   }
 
@@ -297,6 +306,7 @@ export class ZeekTsvReader {
     if (fields !== plan.length) return this.fieldCountError(line);
     starts[fields] = line.length + separator.length;
     const escaped = line.indexOf('\\') >= 0;
+    const deferred = ctx.deferRows === true && this.fieldsView !== undefined;
     const unset = this.unsetField, empty = this.emptyField;
     const ids = this.ids, values = this.values;
     let count = 0;
@@ -309,7 +319,7 @@ export class ZeekTsvReader {
       const isEmpty = length === empty.length && line.startsWith(empty, start);
       let v: unknown;
       if (p.kind === FieldKind.Container) {
-        v = isEmpty ? [] : line.slice(start, end).split(this.setSeparator).map((e) => p.element!(unescapeZeek(e)));
+        v = isEmpty ? (deferred ? EMPTY_SET : []) : line.slice(start, end).split(this.setSeparator).map((e) => p.element!(unescapeZeek(e)));
       } else if (isEmpty) {
         if (!p.isString) continue;
         v = '';
@@ -323,9 +333,11 @@ export class ZeekTsvReader {
       values[count++] = v;
     }
     const view = this.fieldsView;
-    if (ctx.deferRows === true && view !== undefined) {
-      view.count = count;
-      return { table: this.table, row: DEFERRED_ROW, fields: view };
+    if (deferred) {
+      view!.count = count;
+      const outcome = this.deferredOutcome!;
+      outcome.table = this.table;
+      return outcome;
     }
     return { table: this.table, row: this.shapes!.make(ids, values, count) };
   }
