@@ -10,7 +10,7 @@ import {
   type TelemetrySink, type VmConnectionRow,
 } from './rows.js';
 import { ArrayPool } from './array-pool.js';
-import { StringTable } from './string-table.js';
+import { StringTable, slotOf } from './string-table.js';
 import { MS_PER_DAY } from './time.js';
 
 export interface SegmentData {
@@ -45,6 +45,8 @@ export interface ColumnarSinkOptions {
 /** Rows a table's first buffer makes room for; later buffers start at the size the previous one reached. */
 const INITIAL_CAPACITY = 16_384;
 const LATE_CAPACITY = 1024;
+/** Slots of a string column's cache of recent values (a power of two). */
+const RECENT_CODES = 512;
 
 /** Where a buffer's builders get their arrays, and the most rows a buffer holds. */
 interface Arrays {
@@ -99,6 +101,13 @@ class StringBuilder extends Builder {
   private lastValue = '';
   private lastCode = 0;
   /**
+   * The column's own recent values by slot, checked with ===: most values recur within a
+   * buffer, and a hit skips the run-wide symbol table and the symbol -> code array, which
+   * is large and sparse (symbols of every column) and so mostly misses the CPU caches.
+   */
+  private readonly recentValues: (string | null)[] | null;
+  private readonly recentCodes: Int32Array | null;
+  /**
    * `symbols` null: the column's own index, or with `unique` no index at all (every value is
    * new, such as syslog text carrying a session number: a lookup would only miss).
    */
@@ -107,6 +116,8 @@ class StringBuilder extends Builder {
     super();
     this.codes = arrays.pool.take(Int32Array, capacity);
     this.codeOfSymbol = arrays.pool.take(Int32Array, 64);
+    this.recentValues = unique ? null : new Array<string | null>(RECENT_CODES).fill(null);
+    this.recentCodes = unique ? null : new Int32Array(RECENT_CODES);
     this.index = symbols === null && !unique ? new Map([['', 0]]) : null;
     this.codeOfSymbol[0] = 1;
   }
@@ -115,7 +126,17 @@ class StringBuilder extends Builder {
     let code: number;
     if (value === this.lastValue) code = this.lastCode;
     else {
-      code = this.code(value);
+      const recent = this.recentValues;
+      if (recent === null) code = this.code(value);
+      else {
+        const slot = slotOf(value) & (RECENT_CODES - 1);
+        if (recent[slot] === value) code = this.recentCodes![slot]!;
+        else {
+          code = this.code(value);
+          recent[slot] = value;
+          this.recentCodes![slot] = code;
+        }
+      }
       this.lastValue = value;
       this.lastCode = code;
     }

@@ -6,8 +6,8 @@
 
 const RECENT_SLOTS = 4096;
 
-/** Cheap spread of a string over the recent slots: length and three characters. */
-function slotOf(key: string): number {
+/** Cheap spread of a string over the recent slots (or fewer: mask it): length and three characters. */
+export function slotOf(key: string): number {
   const n = key.length;
   if (n === 0) return 0;
   return (n * 131 + key.charCodeAt(n - 1) * 31 + key.charCodeAt(n >> 1) * 7 + key.charCodeAt((n * 3) >> 2)) & (RECENT_SLOTS - 1);

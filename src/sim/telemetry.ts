@@ -12,6 +12,7 @@ import { countryOf } from './geo.js';
 import type { ScenarioRecorder } from './labels.js';
 import { NotSupportedError } from '../kql/types.js';
 import { Rng, hashString } from './prng.js';
+import { StringTable } from './string-table.js';
 import {
   CiscoAsaRow, DnsRow, NetworkRow, PaloAltoRow, VmConnectionRow, initiatingFields,
   type Initiating, type TableName, type TelemetrySink, type VmProcess,
@@ -103,7 +104,7 @@ export class Telemetry {
   private vmProcessCount = 0;
   private readonly vmProcessByHost: Map<ProcessDef, VmProcess>[] = [];
   /** Remote address -> English country name ('' for addresses with no country). */
-  private readonly countryNames = new Map<string, string>();
+  private readonly countryNames = new StringTable<string>();
   /** Weak: scenarios pass one-off answer lists that must not pile up. */
   private readonly answerLists = new WeakMap<readonly string[], string>();
   // One reusable row per kind: sinks copy what they keep.
@@ -113,7 +114,7 @@ export class Telemetry {
   private readonly paloAltoRow = new PaloAltoRow();
   private readonly asaRow = new CiscoAsaRow();
   /** DNS name -> its slot in every host's cache. */
-  private readonly nameSlots = new Map<string, number>();
+  private readonly nameSlots = new StringTable<number>();
   /**
    * Per host, two numbers per name slot: when the cached answer was fetched and when it
    * expires (NaN: never asked). Flat arrays rather than a map per host: one shared lookup per
