@@ -187,6 +187,15 @@ class StringBuilder extends Builder {
     this.codes[this.length++] = 0;
   }
 
+  /** Fills an empty column from its entities' codes: row r gets `codes[entityOfRow[r] * stride + k]`. */
+  fillFromEntities(rows: number, entityOfRow: Int32Array, codes: Int32Array, stride: number, k: number): void {
+    if (this.length !== 0) throw new Error('internal: an entity column was also written row by row');
+    while (this.codes.length < rows) this.codes = grow(this.codes, this.arrays);
+    const out = this.codes;
+    for (let r = 0; r < rows; r++) out[r] = codes[entityOfRow[r]! * stride + k]!;
+    this.length = rows;
+  }
+
   /** Empty strings are code 0, and the array is zero past `length` (fresh or grown): no writes needed. */
   protected override pad(row: number): void {
     while (this.codes.length < row) this.codes = grow(this.codes, this.arrays);
@@ -235,6 +244,15 @@ abstract class NullableValuesBuilder extends Builder {
     this.nulls ??= this.arrays.pool.take(Uint8Array, this.values.length);
     this.nulls.fill(1, this.length, row);
     this.length = row;
+  }
+
+  /** Fills an empty column from its entities' values: row r gets `values[entityOfRow[r] * stride + k]`. */
+  fillFromEntities(rows: number, entityOfRow: Int32Array, values: Float64Array, stride: number, k: number): void {
+    if (this.length !== 0) throw new Error('internal: an entity column was also written row by row');
+    while (this.values.length < rows) this.resize();
+    const out = this.values;
+    for (let r = 0; r < rows; r++) out[r] = values[entityOfRow[r]! * stride + k]!;
+    this.length = rows;
   }
 
   protected finished(rows: number): { values: Float64Array | Int32Array; nulls: Uint8Array | null } {
@@ -308,6 +326,14 @@ class BoolBuilder extends PlainValuesBuilder<boolean> {
   }
 }
 
+/** An array twice as long (not indexed by row), its contents kept. */
+function growAny<T extends Int32Array | Float64Array>(a: T, arrays: Arrays): T {
+  const bigger = arrays.pool.take(a.constructor as unknown as { new(n: number): T; new(buffer: ArrayBuffer): T; readonly BYTES_PER_ELEMENT: number }, a.length * 2);
+  bigger.set(a);
+  arrays.pool.give(a);
+  return bigger;
+}
+
 /** A row array twice as long, but never longer than a buffer's rows need (they are cut at maxRows). */
 function grow<T extends Int32Array | Float64Array | Uint8Array>(a: T, arrays: Arrays): T {
   const length = a.length < arrays.maxRows ? Math.min(a.length * 2, arrays.maxRows) : a.length * 2;
@@ -375,6 +401,64 @@ const FIELD_LIST_TABLES: ReadonlySet<TableName> = new Set(['DeviceFileEvents', '
 const enum Kind { Dns, Network, Vm, PaloAlto, CiscoAsa }
 const KIND_LAYOUTS: readonly Layout[] = [DNS, NETWORK, VM, PALO_ALTO, CISCO_ASA];
 
+/**
+ * Columns whose values all follow from one entity of the row (a host's process with its
+ * account, a VM process). A row records only its entity; at the cut each column is filled in
+ * one sequential pass, instead of every row storing into a dozen arrays at once.
+ */
+class EntityColumns {
+  private entityOfRow: Int32Array;
+  /** Entity id (run-wide) -> local index + 1 (0: not used in this buffer yet). */
+  private localOfId: Int32Array;
+  private codes: Int32Array;
+  private values: Float64Array;
+  private entities = 0;
+  constructor(private readonly arrays: Arrays, private readonly strings: readonly StringBuilder[], private readonly numbers: readonly NumberBuilder[],
+    capacity: number) {
+    this.entityOfRow = arrays.pool.take(Int32Array, capacity);
+    this.localOfId = arrays.pool.take(Int32Array, 1024);
+    this.codes = arrays.pool.take(Int32Array, 64 * Math.max(1, strings.length));
+    this.values = arrays.pool.take(Float64Array, 64 * Math.max(1, numbers.length));
+  }
+
+  /** The entity's index in this buffer, or -1 if it has not been defined yet. */
+  local(id: number): number {
+    return id < this.localOfId.length ? this.localOfId[id]! - 1 : -1;
+  }
+
+  /** Defines an entity by its string columns' values (in `strings`' order) and its numbers. */
+  define(id: number, strings: readonly string[], numbers: readonly number[]): number {
+    const local = this.entities++;
+    while (id >= this.localOfId.length) this.localOfId = growAny(this.localOfId, this.arrays);
+    this.localOfId[id] = local + 1;
+    const sn = this.strings.length;
+    const nn = this.numbers.length;
+    while ((local + 1) * sn > this.codes.length) this.codes = growAny(this.codes, this.arrays);
+    while ((local + 1) * nn > this.values.length) this.values = growAny(this.values, this.arrays);
+    for (let k = 0; k < sn; k++) this.codes[local * sn + k] = this.strings[k]!.code(strings[k]!);
+    for (let k = 0; k < nn; k++) this.values[local * nn + k] = numbers[k]!;
+    return local;
+  }
+
+  set(row: number, local: number): void {
+    while (row >= this.entityOfRow.length) this.entityOfRow = grow(this.entityOfRow, this.arrays);
+    this.entityOfRow[row] = local;
+  }
+
+  /** Fills the columns for rows [0, rows). */
+  fill(rows: number): void {
+    for (let k = 0; k < this.strings.length; k++) this.strings[k]!.fillFromEntities(rows, this.entityOfRow, this.codes, this.strings.length, k);
+    for (let k = 0; k < this.numbers.length; k++) this.numbers[k]!.fillFromEntities(rows, this.entityOfRow, this.values, this.numbers.length, k);
+  }
+
+  release(pool: ArrayPool): void {
+    pool.give(this.entityOfRow);
+    pool.give(this.localOfId);
+    pool.give(this.codes);
+    pool.give(this.values);
+  }
+}
+
 class DayBuffer {
   rows = 0;
   minMs = Number.POSITIVE_INFINITY;
@@ -386,8 +470,8 @@ class DayBuffer {
    * Dictionary codes of an entity's string columns (a host's process, a VM process) by the
    * entity's id, so a row costs one array read instead of one lookup per column.
    */
-  readonly initiatingCodes: (Int32Array | undefined)[] = [];
-  readonly vmProcessCodes: (Int32Array | undefined)[] = [];
+  initiating: EntityColumns | null = null;
+  vmProcess: EntityColumns | null = null;
   constructor(readonly dayStart: number, private readonly types: ReadonlyMap<string, ScalarType>, private readonly table: TableName,
     private readonly symbols: Symbols | null, private readonly arrays: Arrays, private readonly capacity: number, readonly late: boolean) {}
 
@@ -405,6 +489,22 @@ class DayBuffer {
   /** The builders of a row kind's columns, in its layout's order (looked up once per buffer). */
   kind(kind: Kind): AnyBuilder[] {
     return (this.kinds[kind] ??= KIND_LAYOUTS[kind]!.map((name) => this.column(name)));
+  }
+
+  entityColumns(strings: readonly AnyBuilder[], numbers: readonly AnyBuilder[]): EntityColumns {
+    return new EntityColumns(this.arrays, strings as StringBuilder[], numbers as NumberBuilder[], this.capacity);
+  }
+
+  /** Fills the entity columns; then every builder holds the buffer's rows. */
+  materialize(): void {
+    this.initiating?.fill(this.rows);
+    this.vmProcess?.fill(this.rows);
+  }
+
+  release(): void {
+    for (const b of this.columns.values()) b.release(this.arrays.pool);
+    this.initiating?.release(this.arrays.pool);
+    this.vmProcess?.release(this.arrays.pool);
   }
 
   /** Starts a row at `ms`; returns its index in the buffer. */
@@ -502,13 +602,11 @@ export class ColumnarSink implements TelemetrySink {
     const c = buf.kind(Kind.Vm);
     const i = buf.begin(r.time);
     const vp = r.vmProcess;
-    let codes = buf.vmProcessCodes[vp.id];
-    if (codes === undefined) {
-      codes = Int32Array.of(code(c[1]!, vp.host.computer), code(c[2]!, vp.host.agentId), code(c[3]!, vp.processId), code(c[4]!, vp.processName));
-      buf.vmProcessCodes[vp.id] = codes;
-    }
+    const entities = (buf.vmProcess ??= buf.entityColumns(c.slice(1, 5), []));
+    let local = entities.local(vp.id);
+    if (local < 0) local = entities.define(vp.id, [vp.host.computer, vp.host.agentId, vp.processId, vp.processName], []);
+    entities.set(i, local);
     time(c[0]!, i, r.time);
-    for (let k = 0; k < 4; k++) (c[1 + k] as StringBuilder).addCode(i, codes[k]!);
     str(c[5]!, i, r.sourceIp); str(c[6]!, i, r.destinationIp); num(c[7]!, i, r.destinationPort);
     str(c[8]!, i, r.protocol); str(c[9]!, i, r.direction); str(c[10]!, i, r.remoteIp);
     if (r.remoteCountry !== '') str(c[11]!, i, r.remoteCountry);
@@ -611,17 +709,16 @@ export class ColumnarSink implements TelemetrySink {
     this.buffers[table].delete(buf.dayStart);
     // Decays, so that one busy weekday does not size every buffer after it.
     if (!buf.late) this.lastBufferRows[table] = Math.max(buf.rows, Math.floor(this.lastBufferRows[table] * 0.75));
+    buf.materialize();
     const columns = [...buf.columns.entries()].map(([name, b]) => ({ name, column: b.finish(buf.rows) }));
     // Log Analytics stamps every row with its table's name; the file loader adds it too.
     if (this.types[table].get('Type') === 'string') columns.push({ name: 'Type', column: new StringColumn('string', new Int32Array(buf.rows), [table]) });
     this.options.onSegment({
       table, day: new Date(buf.dayStart).toISOString().slice(0, 10), rows: buf.rows, minMs: Math.floor(buf.minMs), maxMs: Math.floor(buf.maxMs), columns,
     });
-    if (this.options.reuseArrays === true) for (const b of buf.columns.values()) b.release(this.arrays.pool);
+    if (this.options.reuseArrays === true) buf.release();
   }
 }
-
-const code = (b: AnyBuilder, v: string): number => (b as StringBuilder).code(v);
 
 function powerOfTwoAtLeast(n: number): number {
   let p = 1;
@@ -631,19 +728,15 @@ function powerOfTwoAtLeast(n: number): number {
 
 /** Offsets (from the first initiating column) of its string columns, and of its two numbers. */
 const INITIATING_STRINGS = [0, 1, 2, 3, 4, 6, 8, 9, 10, 11, 12, 13];
-const INITIATING_PROCESS_ID = 5;
-const INITIATING_FILE_SIZE = 7;
+const INITIATING_NUMBERS = [5, 7];
 
 function initiating(buf: DayBuffer, c: AnyBuilder[], at: number, row: number, ini: Initiating): void {
-  let codes = buf.initiatingCodes[ini.id];
-  if (codes === undefined) {
+  const entities = (buf.initiating ??= buf.entityColumns(INITIATING_STRINGS.map((k) => c[at + k]!), INITIATING_NUMBERS.map((k) => c[at + k]!)));
+  let local = entities.local(ini.id);
+  if (local < 0) {
     const { host, process, account } = ini;
-    const values = [host.deviceId, host.deviceName, process.name, process.folder, ini.commandLine, process.sha1,
-      process.integrity, process.parent, account.domain, account.name, account.sid, account.upn];
-    codes = Int32Array.from(INITIATING_STRINGS, (offset, k) => code(c[at + offset]!, values[k]!));
-    buf.initiatingCodes[ini.id] = codes;
+    local = entities.define(ini.id, [host.deviceId, host.deviceName, process.name, process.folder, ini.commandLine, process.sha1,
+      process.integrity, process.parent, account.domain, account.name, account.sid, account.upn], [ini.processId, process.fileSize]);
   }
-  for (let k = 0; k < INITIATING_STRINGS.length; k++) (c[at + INITIATING_STRINGS[k]!] as StringBuilder).addCode(row, codes[k]!);
-  num(c[at + INITIATING_PROCESS_ID]!, row, ini.processId);
-  num(c[at + INITIATING_FILE_SIZE]!, row, ini.process.fileSize);
+  entities.set(row, local);
 }
