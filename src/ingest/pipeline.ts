@@ -279,11 +279,12 @@ class IngestRun {
         sniffBuffer += chunk;
         if (sniffBuffer.length < SNIFF_CHARS && firstLines(sniffBuffer, SNIFF_LINES + 1).length <= SNIFF_LINES) continue;
         reader = this.readerFor(file, sniffBuffer);
-        await reader.push(sniffBuffer);
+        // Sniffed from one chunk: the text is that chunk's, so its bytes go along.
+        await reader.push(sniffBuffer, sniffBuffer.length === chunk.length ? state.asciiChunk : undefined);
         sniffBuffer = '';
         continue;
       }
-      await reader.push(chunk);
+      await reader.push(chunk, state.asciiChunk);
       if (this.options.onProgress !== undefined && reader.lines() >= nextProgress) {
         nextProgress = reader.lines() + progressEvery;
         progress(false);
@@ -438,7 +439,8 @@ class IngestRun {
 }
 
 interface FileReader {
-  push(chunk: string): Promise<void> | void;
+  /** `bytes`: the chunk's bytes when they are ASCII (DecodeState.asciiChunk). */
+  push(chunk: string, bytes?: Buffer): Promise<void> | void;
   end(truncated: boolean): Promise<void> | void;
   lines(): number;
 }
@@ -456,8 +458,8 @@ class LinesReader implements FileReader {
       else this.onLine(text, line);
     });
   }
-  push(chunk: string): void {
-    this.splitter.push(chunk);
+  push(chunk: string, bytes?: Buffer): void {
+    this.splitter.push(chunk, bytes);
   }
   end(truncated: boolean): void {
     const rest = this.splitter.takeRest();

@@ -15,6 +15,12 @@ export interface DecodeState {
   encoding: 'utf-8' | 'utf-16le' | 'utf-16be';
   /** Invalid byte sequences were replaced with U+FFFD. */
   replacedInvalidBytes: boolean;
+  /**
+   * While the consumer holds a chunk decodeStream yielded: that chunk's bytes when they are
+   * ASCII (char i of the text is byte i), else undefined. Lines cut from the bytes are flat
+   * strings, which the parsers read faster than slices of the chunk's text.
+   */
+  asciiChunk?: Buffer | undefined;
 }
 
 async function* withFirst(first: Buffer, rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
@@ -63,7 +69,9 @@ export async function* decodeStream(source: AsyncIterable<Buffer | string>, stat
     if (asciiSoFar && state.encoding === 'utf-8' && isAscii(chunk)) {
       if (chunk.length > 0) {
         bypassed = true;
+        state.asciiChunk = chunk;
         yield chunk.toString('latin1');
+        state.asciiChunk = undefined;
       }
       continue;
     }
@@ -96,11 +104,22 @@ export class LineSplitter {
 
   constructor(private readonly onLine: (text: string, line: number, oversized: boolean) => void) {}
 
-  push(chunk: string): void {
+  /** `bytes`: the chunk's bytes when it is ASCII (DecodeState.asciiChunk), so lines are cut from them. */
+  push(chunk: string, bytes?: Buffer): void {
+    const flat = bytes !== undefined && bytes.length === chunk.length ? bytes : undefined;
     let start = 0;
     for (;;) {
       const nl = chunk.indexOf('\n', start);
       if (nl < 0) break;
+      if (flat !== undefined && this.parts.length === 0) {
+        // The same text as the slice below (a CR before the LF cut), copied out of the bytes.
+        const end = nl > start && flat[nl - 1] === 13 ? nl - 1 : nl;
+        const oversized = this.oversized;
+        this.oversized = false;
+        this.onLine(flat.toString('latin1', start, end), ++this.lineNumber, oversized);
+        start = nl + 1;
+        continue;
+      }
       let piece = chunk.slice(start, nl);
       if (this.parts.length > 0) {
         this.keep(piece);

@@ -10,6 +10,7 @@ import { parseCefLine } from '../../src/ingest/cef.js';
 import type { ParseContext, ParseOutcome } from '../../src/ingest/record.js';
 import { rowFromFields } from '../../src/ingest/record.js';
 import { parseSyslogEnvelope } from '../../src/ingest/syslog.js';
+import { LineSplitter } from '../../src/ingest/text-stream.js';
 import { ZeekTsvReader } from '../../src/ingest/zeek.js';
 import { referenceParseSyslogEnvelope } from './reference-syslog.js';
 
@@ -102,4 +103,23 @@ test('Zeek deferred outcomes: one object per reader, its table and fields those 
   const c = reader.parse('1700000002\tCc\t(empty)', context(false));
   assert.ok(!('error' in c));
   (c.row['tunnel_parents'] as unknown[]).push('mine');
+});
+
+test('LineSplitter: lines cut from an ASCII chunk\'s bytes are the lines its text splits into (CRLF, lines across chunks)', () => {
+  const text = textOf('ab\r\n ', 60);
+  fc.assert(fc.property(fc.array(text, { minLength: 1, maxLength: 6 }), fc.array(fc.boolean(), { maxLength: 6 }), (chunks, withBytes) => {
+    const split = (useBytes: (i: number) => boolean): [string, number, boolean][] => {
+      const lines: [string, number, boolean][] = [];
+      const splitter = new LineSplitter((t, n, oversized) => { lines.push([t, n, oversized]); });
+      chunks.forEach((c, i) => splitter.push(c, useBytes(i) ? Buffer.from(c, 'latin1') : undefined));
+      const rest = splitter.takeRest();
+      if (rest !== undefined) lines.push([rest.text, -1, rest.oversized]);
+      return lines;
+    };
+    assert.deepEqual(split((i) => withBytes[i] ?? true), split(() => false), JSON.stringify(chunks));
+  }), { numRuns: 3000 });
+  // Bytes that are not the chunk's (another length) are ignored rather than misread.
+  const lines: string[] = [];
+  new LineSplitter((t) => { lines.push(t); }).push('ab\ncd\n', Buffer.from('xyz\n'));
+  assert.deepEqual(lines, ['ab', 'cd']);
 });
