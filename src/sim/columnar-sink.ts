@@ -73,7 +73,8 @@ abstract class Builder {
  * the string again in every column of every day; the one hash per value stays warm all run.
  */
 export class Symbols {
-  private readonly index = new StringTable<number>();
+  // Larger than the default: it answers what the columns' own caches miss, addresses mostly.
+  private readonly index = new StringTable<number>(16_384);
   readonly values: string[] = [''];
   constructor() {
     this.index.set('', 0);
