@@ -29,7 +29,9 @@ export interface RowFields {
 
 /**
  * A row for a table, or why the record cannot be one (the record is then quarantined). With
- * `fields`, the row was not made (ParseContext.deferRows) and `row` is the empty DEFERRED_ROW.
+ * `fields`, the row was not made (ParseContext.deferRows) and `row` is the empty DEFERRED_ROW;
+ * such an outcome, like its fields, is valid until the parser's next record (parsers hand the
+ * same object back each time).
  */
 export type ParseOutcome = { table: string; row: Row; fields?: RowFields } | { error: string };
 
