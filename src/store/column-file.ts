@@ -142,6 +142,9 @@ function encodeCodes(codes: Int32Array, dictSize: number, w: SectionWriter): Int
  * whole dictionary of their source) and renumbers codes densely.
  */
 function compactDictionary(col: StringColumn): { codes: Int32Array; dict: string[] } {
+  // Builders that add values as they first meet them (the simulator's, the ingest writer's)
+  // already give this layout: a read-only check is cheaper than remapping to the same codes.
+  if (isCompactInFirstUseOrder(col)) return { codes: col.codes, dict: col.dict };
   const remap = new Int32Array(col.dict.length).fill(-1);
   const dict: string[] = [];
   const codes = new Int32Array(col.codes.length);
@@ -152,6 +155,19 @@ function compactDictionary(col: StringColumn): { codes: Int32Array; dict: string
     codes[i] = m;
   }
   return { codes, dict };
+}
+
+/** Every dictionary entry is used, and codes first appear in ascending order 0, 1, 2, .... */
+function isCompactInFirstUseOrder(col: StringColumn): boolean {
+  const codes = col.codes;
+  let next = 0;
+  for (let i = 0; i < codes.length; i++) {
+    const c = codes[i]!;
+    if (c < next) continue;
+    if (c !== next) return false;
+    next++;
+  }
+  return next === col.dict.length;
 }
 
 export function encodeColumn(col: Column): Uint8Array {
