@@ -96,6 +96,10 @@ export class StoreWriter implements IngestSink {
   private segmentsThisSource = 0;
   private buffered = 0;
   private closed = false;
+  /** The time parts of the row being stored (dayBufferOf). */
+  private rowDated = false;
+  private rowMs = 0;
+  private rowSub = 0;
   private readonly ingestTime: bigint;
   private readonly ingestedAt: string;
   private readonly segmentRows: number;
@@ -181,23 +185,8 @@ export class StoreWriter implements IngestSink {
       }
     }
     const time = state.timeSlot < 0 ? null : row[state.columns[state.timeSlot]!.name];
-    let buf: DayBuffer;
-    let ms = 0;
-    let sub = 0;
-    let dated = false;
-    if (state.timeSlot < 0) buf = this.buffer(state, '_all', NaN);
-    else {
-      const t = typeof time === 'bigint' ? time : coerceValue('datetime', time);
-      if (typeof t !== 'bigint') buf = this.buffer(state, '_nodate', NaN);
-      else {
-        ms = msOfTicks(t, true);
-        sub = subOfTicks;
-        dated = true;
-        const dayStart = Math.floor(ms / DAY_MS) * DAY_MS;
-        buf = state.lastBuffer !== undefined && state.lastDayStart === dayStart
-          ? state.lastBuffer : this.buffer(state, this.dayName(dayStart), dayStart);
-      }
-    }
+    const buf = this.dayBufferOf(state, time);
+    const dated = this.rowDated, ms = this.rowMs, sub = this.rowSub;
 
     const r = buf.rows;
     const builders = buf.builders;
@@ -266,23 +255,8 @@ export class StoreWriter implements IngestSink {
       if (ingestionSlot === state.timeSlot) time = ingestionTime;
     }
 
-    let buf: DayBuffer;
-    let ms = 0;
-    let sub = 0;
-    let dated = false;
-    if (state.timeSlot < 0) buf = this.buffer(state, '_all', NaN);
-    else {
-      const t = typeof time === 'bigint' ? time : coerceValue('datetime', time);
-      if (typeof t !== 'bigint') buf = this.buffer(state, '_nodate', NaN);
-      else {
-        ms = msOfTicks(t, true);
-        sub = subOfTicks;
-        dated = true;
-        const dayStart = Math.floor(ms / DAY_MS) * DAY_MS;
-        buf = state.lastBuffer !== undefined && state.lastDayStart === dayStart
-          ? state.lastBuffer : this.buffer(state, this.dayName(dayStart), dayStart);
-      }
-    }
+    const buf = this.dayBufferOf(state, time);
+    const dated = this.rowDated, ms = this.rowMs, sub = this.rowSub;
 
     const r = buf.rows;
     const builders = buf.builders;
@@ -311,6 +285,26 @@ export class StoreWriter implements IngestSink {
       else this.badValues++;
     }
     this.endRow(state, buf, stored, dated, ms);
+  }
+
+  /**
+   * The day buffer a row with this time value goes to. The row's time parts are left in rowMs,
+   * rowSub and rowDated (fields rather than a returned object: this runs once per row).
+   */
+  private dayBufferOf(state: TableState, time: unknown): DayBuffer {
+    this.rowDated = false;
+    this.rowMs = 0;
+    this.rowSub = 0;
+    if (state.timeSlot < 0) return this.buffer(state, '_all', NaN);
+    const t = typeof time === 'bigint' ? time : coerceValue('datetime', time);
+    if (typeof t !== 'bigint') return this.buffer(state, '_nodate', NaN);
+    const ms = msOfTicks(t, true);
+    this.rowMs = ms;
+    this.rowSub = subOfTicks;
+    this.rowDated = true;
+    const dayStart = Math.floor(ms / DAY_MS) * DAY_MS;
+    return state.lastBuffer !== undefined && state.lastDayStart === dayStart
+      ? state.lastBuffer : this.buffer(state, this.dayName(dayStart), dayStart);
   }
 
   private endRow(state: TableState, buf: DayBuffer, stored: number, dated: boolean, ms: number): void {
