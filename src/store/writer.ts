@@ -186,10 +186,6 @@ export class StoreWriter implements IngestSink {
     }
     const time = state.timeSlot < 0 ? null : row[state.columns[state.timeSlot]!.name];
     const buf = this.dayBufferOf(state, time);
-    const dated = this.rowDated, ms = this.rowMs, sub = this.rowSub;
-
-    const r = buf.rows;
-    const builders = buf.builders;
     const recentKeys = state.recentKeys;
     const recentSlots = state.recentSlots;
     let n = 0;
@@ -205,19 +201,10 @@ export class StoreWriter implements IngestSink {
         recentSlots[n] = slot;
       }
       n++;
-      let b = builders[slot];
-      if (b === undefined) {
-        b = builders[slot] = this.columnBuffer(state, slot);
-        buf.order.push(slot);
-      }
-      // The row's time was split above: its ticks are converted once per row, whichever datetime columns hold it.
-      if (dated && v === time && b.type === 'datetime') {
-        b.addParts(r, ms, sub);
-        stored++;
-      } else if (b.add(r, v)) stored++;
+      if (this.storeValue(state, buf, slot, v, time)) stored++;
       else this.badValues++;
     }
-    this.endRow(state, buf, stored, dated, ms);
+    this.endRow(state, buf, stored);
   }
 
   /**
@@ -256,10 +243,6 @@ export class StoreWriter implements IngestSink {
     }
 
     const buf = this.dayBufferOf(state, time);
-    const dated = this.rowDated, ms = this.rowMs, sub = this.rowSub;
-
-    const r = buf.rows;
-    const builders = buf.builders;
     let stored = 0;
     for (let i = 0; i <= count; i++) {
       let slot: number;
@@ -273,18 +256,28 @@ export class StoreWriter implements IngestSink {
         slot = ingestionSlot;
         v = ingestionTime;
       }
-      let b = builders[slot];
-      if (b === undefined) {
-        b = builders[slot] = this.columnBuffer(state, slot);
-        buf.order.push(slot);
-      }
-      if (dated && v === time && b.type === 'datetime') {
-        b.addParts(r, ms, sub);
-        stored++;
-      } else if (b.add(r, v)) stored++;
+      if (this.storeValue(state, buf, slot, v, time)) stored++;
       else this.badValues++;
     }
-    this.endRow(state, buf, stored, dated, ms);
+    this.endRow(state, buf, stored);
+  }
+
+  /**
+   * Adds one value of the row being stored (dayBufferOf has split its time) to its column;
+   * false when the value does not fit the column's type.
+   */
+  private storeValue(state: TableState, buf: DayBuffer, slot: number, v: unknown, time: unknown): boolean {
+    let b = buf.builders[slot];
+    if (b === undefined) {
+      b = buf.builders[slot] = this.columnBuffer(state, slot);
+      buf.order.push(slot);
+    }
+    // The row's time is converted once per row, whichever datetime columns hold it.
+    if (this.rowDated && v === time && b.type === 'datetime') {
+      b.addParts(buf.rows, this.rowMs, this.rowSub);
+      return true;
+    }
+    return b.add(buf.rows, v);
   }
 
   /**
@@ -307,11 +300,12 @@ export class StoreWriter implements IngestSink {
       ? state.lastBuffer : this.buffer(state, this.dayName(dayStart), dayStart);
   }
 
-  private endRow(state: TableState, buf: DayBuffer, stored: number, dated: boolean, ms: number): void {
+  private endRow(state: TableState, buf: DayBuffer, stored: number): void {
     buf.rows++;
     buf.values += stored;
     this.buffered += stored;
-    if (dated) {
+    if (this.rowDated) {
+      const ms = this.rowMs;
       if (buf.minMs === null || ms < buf.minMs) buf.minMs = ms;
       if (buf.maxMs === null || ms > buf.maxMs) buf.maxMs = ms;
     }
