@@ -12,22 +12,14 @@
 //       padding to a multiple of 8
 //       column i's `.col` bytes at [offsets[i], offsets[i + 1]) (absolute file offsets)
 
-import type { ColumnSchema } from '../kql/types.js';
+import type { SegmentEntry } from './manifest.js';
 
 const MAGIC = 0x5348514b; // "KQHS" read as a little-endian u32
 const VERSION = 1;
 const PREFIX_BYTES = 12;
 
-export interface SegmentFileMeta {
-  table: string;
-  id: string;
-  day: string;
-  rows: number;
-  minMs: number | null;
-  maxMs: number | null;
-  ingestedAt: string;
-  columns: ColumnSchema[];
-}
+/** What a segment file's header repeats of its manifest entry, so the file can be recovered without the manifest. */
+export type SegmentFileMeta = Pick<SegmentEntry, 'id' | 'day' | 'rows' | 'minMs' | 'maxMs' | 'ingestedAt' | 'columns'> & { table: string };
 
 export interface SegmentFileHeader extends SegmentFileMeta {
   /** Absolute byte offset of each column, then the end of the last one (columns + 1 entries). */

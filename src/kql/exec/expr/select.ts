@@ -6,6 +6,7 @@ import {
   BoolColumn, DynamicColumn, NumberColumn, StringColumn, TicksColumn, type Column,
 } from '../../data/column.js';
 import type { DynamicValue } from '../../types.js';
+import { stringResult } from '../../functions/aggregate/state.js';
 import { scalarToString } from '../../functions/text/stringify.js';
 
 /** The types iff() can select between column-wise when both branches have that type. */
@@ -98,13 +99,11 @@ function selectStrings(pick: Uint8Array, a: StringColumn, b: StringColumn): Stri
 export type StrcatPart = string | Column;
 
 /**
- * strcat() row by row into a dictionary of the distinct results. String columns are read through
- * their dictionaries; other columns convert as tostring() does (scalarToString).
+ * strcat() row by row. String columns are read through their dictionaries; other columns
+ * convert as tostring() does (scalarToString).
  */
 export function concatStrings(parts: readonly StrcatPart[], n: number): StringColumn {
-  const codes = new Int32Array(n);
-  const dict: string[] = [];
-  const index = new Map<string, number>();
+  const values = new Array<string>(n);
   for (let i = 0; i < n; i++) {
     let s = '';
     for (let j = 0; j < parts.length; j++) {
@@ -113,13 +112,7 @@ export function concatStrings(parts: readonly StrcatPart[], n: number): StringCo
       else if (part instanceof StringColumn) s += part.dict[part.codes[i]!]!;
       else s += scalarToString(part.get(i), part.type);
     }
-    let code = index.get(s);
-    if (code === undefined) {
-      code = dict.length;
-      dict.push(s);
-      index.set(s, code);
-    }
-    codes[i] = code;
+    values[i] = s;
   }
-  return new StringColumn('string', codes, dict);
+  return stringResult('string', values, n);
 }
